@@ -82,5 +82,6 @@ def test_plugin_option_is_parsed_in_a_message(plugin_on_path: Path, monkeypatch:
     assert type(option).__name__ == 'ExampleServersOption'
     assert option.example_servers == [IPv6Address('2001:db8::53')]  # type: ignore[attr-defined]
     assert after.save() == data
-    after.validate()
+    option.validate()
+    assert ReplyMessage.may_contain(option)
     assert option_registry is not fresh
