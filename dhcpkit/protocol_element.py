@@ -159,7 +159,7 @@ class ProtocolElement:
             raise MalformedInputError(cls.__name__, offset, f"found a {element_class.__name__} instead")
         element = element_class.__new__(element_class)
         used = element.load_from(buffer, offset, length)
-        return used, element  # type: ignore[return-value]
+        return used, element
 
     def load_from(self, buffer: bytes, offset: int = 0, length: int | None = None) -> int:
         """
@@ -218,7 +218,7 @@ class ProtocolElement:
     @classmethod
     def _rule_for(cls, klass: type['ProtocolElement']) -> tuple[type['ProtocolElement'], int, int] | None:
         for candidate in klass.__mro__:
-            limits = cls._may_contain.get(candidate)  # type: ignore[arg-type]
+            limits = cls._may_contain.get(candidate)
             if limits is not None:
                 return candidate, limits[0], limits[1]
         return None
@@ -276,7 +276,7 @@ class ProtocolElement:
             return NotImplemented
         return all(getattr(self, name) == getattr(other, name) for name in self.fields)
 
-    __hash__ = None  # type: ignore[assignment]  # elements are mutable; hashable ones define their own
+    __hash__: Any = None  # elements are mutable; hashable ones define their own
 
     def __repr__(self) -> str:
         arguments = ', '.join(f'{name}={getattr(self, name)!r}' for name in self.fields)

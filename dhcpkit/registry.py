@@ -53,7 +53,7 @@ class Registry(dict[Key, Value], Generic[Key, Value]):
                 # One broken plugin must not take every other element type down with it
                 logger.error("%s: cannot load entry point %r: %s", self.entry_point_group, entry_point.value, error)
                 continue
-            key = entry_point.name if self.key_attribute is None else getattr(implementation, self.key_attribute)
+            key: Any = entry_point.name if self.key_attribute is None else getattr(implementation, self.key_attribute)
             if key in self and self[key] is not implementation:
                 logger.warning("%s: %r is registered as %r and %r; keeping the first", self.entry_point_group,
                                key, self[key], implementation)
@@ -71,7 +71,7 @@ class Registry(dict[Key, Value], Generic[Key, Value]):
             if self.key_attribute is None:
                 raise ValueError("This registry needs an explicit key")
             key = getattr(implementation, self.key_attribute)
-        dict.__setitem__(self, key, implementation)  # type: ignore[index]
+        dict.__setitem__(self, key, implementation)
 
     def all(self) -> dict[Key, Value]:
         """

@@ -31,7 +31,7 @@ def parse_domain_name(buffer: bytes, offset: int, end: int, allow_relative: bool
     :return: the number of bytes used and the name as text
     """
     end = min(end, len(buffer))
-    labels = []
+    labels: list[str] = []
     position = offset
     while True:
         if position >= end:

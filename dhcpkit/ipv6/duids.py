@@ -66,7 +66,7 @@ class DUID(ProtocolElement):
         if len(self.save()) > MAX_DUID_LENGTH:
             raise ValidationError(f"{type(self).__name__} is longer than {MAX_DUID_LENGTH} bytes")
 
-    def __hash__(self) -> int:
+    def __hash__(self) -> int:  # DUIDs are the hashable elements
         return hash((type(self),) + tuple(getattr(self, name) for name in self.fields))
 
 
@@ -78,7 +78,7 @@ class UnknownDUID(DUID):
     :ivar duid_data: everything after the type code
     """
 
-    __slots__ = ('duid_type', 'duid_data')  # type: ignore[misc]
+    __slots__ = ('duid_type', 'duid_data')
 
     unknown_element = True
 

@@ -81,7 +81,7 @@ class UnknownMessage(Message):
     :ivar message_data: everything after the type code
     """
 
-    __slots__ = ('message_type', 'message_data')  # type: ignore[misc]
+    __slots__ = ('message_type', 'message_data')
 
     unknown_element = True
 

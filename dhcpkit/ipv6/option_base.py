@@ -86,7 +86,7 @@ class Option(ProtocolElement):
                                       f"option length {option_length} is longer than the {length - 4} bytes left")
         self.check_option_type(option_type, offset)
         self.load_data(buffer, offset + 4, option_length)
-        return option_length + 4
+        return int(option_length) + 4
 
     def check_option_type(self, option_type: int, offset: int) -> None:
         """
@@ -149,7 +149,7 @@ class UnknownOption(Option):
     :ivar option_data: the option data
     """
 
-    __slots__ = ('option_type', 'option_data')  # type: ignore[misc]
+    __slots__ = ('option_type', 'option_data')
 
     unknown_element = True
 
@@ -420,7 +420,7 @@ class ContainerOption(Option):
     format in `header_struct` and its attribute names in `header_names`; the options are in ``self.options``.
     """
 
-    __slots__ = ()
+    __slots__ = ('options',)
 
     header_struct: ClassVar[Struct] = Struct('')
     header_names: ClassVar[tuple[str, ...]] = ()
@@ -428,7 +428,7 @@ class ContainerOption(Option):
     #: The option space of the contained options
     option_space: ClassVar[type[Option]] = Option
 
-    options: list[Option]
+    options: list[Option]  # declared in __slots__ above
 
     def load_data(self, buffer: bytes, offset: int, length: int) -> None:
         header_size = self.header_struct.size

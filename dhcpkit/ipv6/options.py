@@ -107,7 +107,7 @@ class IANAOption(ContainerOption):
     :ivar options: the IA's options (addresses, status code)
     """
 
-    __slots__ = ('iaid', 't1', 't2', 'options')
+    __slots__ = ('iaid', 't1', 't2')
 
     option_type = OPTION_IA_NA
     header_struct = Struct('!4sII')
@@ -142,7 +142,7 @@ class IATAOption(ContainerOption):
     :ivar options: the IA's options (addresses, status code)
     """
 
-    __slots__ = ('iaid', 'options')
+    __slots__ = ('iaid',)
 
     option_type = OPTION_IA_TA
     header_struct = Struct('!4s')
@@ -175,7 +175,7 @@ class IAAddressOption(ContainerOption):
     :ivar options: the address's options (status code)
     """
 
-    __slots__ = ('address', 'preferred_lifetime', 'valid_lifetime', 'options')
+    __slots__ = ('address', 'preferred_lifetime', 'valid_lifetime')
 
     option_type = OPTION_IAADDR
     header_struct = Struct('!16sII')

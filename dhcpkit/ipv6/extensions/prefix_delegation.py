@@ -28,7 +28,7 @@ class IAPDOption(ContainerOption):
     :ivar options: the IA's options (prefixes, status code)
     """
 
-    __slots__ = ('iaid', 't1', 't2', 'options')
+    __slots__ = ('iaid', 't1', 't2')
 
     option_type = OPTION_IA_PD
     header_struct = Struct('!4sII')
@@ -65,7 +65,7 @@ class IAPrefixOption(ContainerOption):
     :ivar options: the prefix's options (status code, PD exclude)
     """
 
-    __slots__ = ('prefix', 'preferred_lifetime', 'valid_lifetime', 'options')
+    __slots__ = ('prefix', 'preferred_lifetime', 'valid_lifetime')
 
     option_type = OPTION_IAPREFIX
     header_struct = Struct('!IIB16s')

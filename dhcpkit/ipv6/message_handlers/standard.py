@@ -16,6 +16,7 @@ from dhcpkit.ipv6.message_handlers import MessageHandler
 from dhcpkit.ipv6.messages import (AdvertiseMessage, ClientServerMessage, ConfirmMessage, DeclineMessage,
                                    InformationRequestMessage, RebindMessage, RelayForwardMessage, RelayReplyMessage,
                                    ReleaseMessage, RenewMessage, ReplyMessage, RequestMessage, SolicitMessage)
+from dhcpkit.ipv6.option_base import Option
 from dhcpkit.ipv6.option_handlers import OptionHandler, RelayOptionHandler
 from dhcpkit.ipv6.option_handlers.client_id import ClientIdOptionHandler
 from dhcpkit.ipv6.option_handlers.relay_echo import (EchoRequestOptionHandler, InterfaceIdOptionHandler,
@@ -122,7 +123,7 @@ class StandardMessageHandler(MessageHandler):
         :param status_message: the message for people
         :return: the Reply
         """
-        options = [ServerIdOption(self.server_duid)]
+        options: list[Option] = [ServerIdOption(self.server_duid)]
         options.extend(bundle.request.get_options_of_type(ClientIdOption))
         options.append(StatusCodeOption(status_code, status_message))
         return ReplyMessage(bundle.request.transaction_id, options)

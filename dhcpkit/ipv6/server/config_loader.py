@@ -175,7 +175,7 @@ def derive_duid() -> DUID:
     :return: the DUID
     :raises ConfigError: when no interface has a MAC address
     """
-    import netifaces  # type: ignore[import-untyped]
+    import netifaces
     for interface in sorted(netifaces.interfaces()):
         for link in netifaces.ifaddresses(interface).get(netifaces.AF_LINK, []):
             mac = link.get('addr', '')
@@ -250,8 +250,8 @@ def _interface(section: ConfigSection) -> dict[str, Any]:
 
 
 def _option_handler(section: ConfigSection, rest: str) -> tuple[Any, ConfigSection, str | None]:
-    handler_name, _, handler_id = rest.partition(' ')
-    handler_id = handler_id.strip() or None
+    handler_name, _, id_text = rest.partition(' ')
+    handler_id = id_text.strip() or None
     try:
         handler_class = option_handler_registry[handler_name]
     except KeyError:

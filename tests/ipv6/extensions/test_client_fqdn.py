@@ -1,0 +1,140 @@
+"""Tests for :mod:`dhcpkit.ipv6.extensions.client_fqdn` (RFC 4704)."""
+from typing import Any
+
+import pytest
+from hypothesis import given
+
+from dhcpkit.ipv6.extensions.client_fqdn import FLAG_N, FLAG_O, FLAG_S, ClientFQDNOption
+from dhcpkit.ipv6.messages import (AdvertiseMessage, ConfirmMessage, RelayForwardMessage, ReplyMessage,
+                                   SolicitMessage)
+from dhcpkit.ipv6.option_base import Option
+from dhcpkit.protocol_element import MalformedInputError, ValidationError
+from tests.strategies.client_fqdn import STRATEGIES
+
+CASES = [
+    # Fully qualified: ends with the root label
+    (bytes.fromhex('0027 0013 01 04686f7374 076578616d706c65 03636f6d 00'),
+     ClientFQDNOption(FLAG_S, 'host.example.com.')),
+    # Partial names: no root label
+    (bytes.fromhex('0027 0006 00 04686f7374'), ClientFQDNOption(0, 'host')),
+    (bytes.fromhex('0027 000e 03 04686f7374 076578616d706c65'), ClientFQDNOption(FLAG_S | FLAG_O, 'host.example')),
+    # No name: the client asks the server to pick one
+    (bytes.fromhex('0027 0001 04'), ClientFQDNOption(FLAG_N, '')),
+    # Reserved bits are kept, and ignored
+    (bytes.fromhex('0027 0001 f8'), ClientFQDNOption(0xf8, '')),
+]
+
+INVALID = [
+    ClientFQDNOption(FLAG_N | FLAG_S, 'host'),
+    ClientFQDNOption(256, 'host'),
+    ClientFQDNOption(-1, 'host'),
+    ClientFQDNOption(0, '.'),
+    ClientFQDNOption(0, 'host..example.'),
+    ClientFQDNOption(0, 'ho st'),
+    ClientFQDNOption(0, None),  # type: ignore[arg-type]
+    ClientFQDNOption(0, 'a' * 64),
+]
+
+MALFORMED = [
+    bytes.fromhex('0027 0000'),  # no flags
+    bytes.fromhex('0027 0003 00 0561'),  # label runs past the option
+    bytes.fromhex('0027 0004 00 00 0161'),  # data after the root label
+    bytes.fromhex('0027 0003 00 c00c'),  # compression pointer
+    bytes.fromhex('0027 0003 00 01 2e'),  # a dot inside a label
+]
+
+
+@pytest.mark.parametrize('data, option', CASES)
+def test_parse(data: bytes, option: Option) -> None:
+    assert Option.parse(data) == (len(data), option)
+
+
+@pytest.mark.parametrize('data, option', CASES)
+def test_save(data: bytes, option: Option) -> None:
+    assert option.save() == data
+
+
+@pytest.mark.parametrize('data, option', CASES)
+def test_validate(data: bytes, option: Option) -> None:
+    option.validate()
+
+
+@pytest.mark.parametrize('option', INVALID)
+def test_validate_invalid(option: Option) -> None:
+    with pytest.raises(ValidationError):
+        option.validate()
+
+
+@pytest.mark.parametrize('data, option', CASES)
+def test_truncated(data: bytes, option: Option) -> None:
+    for length in range(len(data)):
+        with pytest.raises(MalformedInputError):
+            Option.parse(data[:length])
+
+
+@pytest.mark.parametrize('data, option', CASES)
+def test_option_length_past_data(data: bytes, option: Option) -> None:
+    longer = data[:2] + (len(data) - 3).to_bytes(2, 'big') + data[4:]
+    with pytest.raises(MalformedInputError):
+        Option.parse(longer)
+
+
+@pytest.mark.parametrize('data', MALFORMED)
+def test_malformed(data: bytes) -> None:
+    with pytest.raises(MalformedInputError):
+        Option.parse(data)
+
+
+@pytest.mark.parametrize('option_class', list(STRATEGIES))
+def test_roundtrip(option_class: type[Option]) -> None:
+    @given(STRATEGIES[option_class])
+    def check(option: Any) -> None:
+        assert type(option) is option_class
+        option.validate()
+        data = option.save()
+        assert type(option).parse(data) == (len(data), option)
+
+    check()
+
+
+def test_root_parses() -> None:
+    # Only the root label is well-formed, so it parses (as '.') and saves back; validate() rejects it
+    data = bytes.fromhex('0027 0002 00 00')
+    assert Option.parse(data) == (6, ClientFQDNOption(0, '.'))
+    assert ClientFQDNOption(0, '.').save() == data
+
+
+def test_label_ending_in_zero_byte_stays_partial() -> None:
+    # A partial name whose last label ends with a 0 byte must not be mistaken for a fully qualified name
+    data = bytes.fromhex('0027 0004 00 02 6100')
+    assert Option.parse(data) == (8, ClientFQDNOption(0, 'a\x00'))
+    assert ClientFQDNOption(0, 'a\x00').save() == data
+
+
+def test_fully_qualified() -> None:
+    assert ClientFQDNOption(0, 'host.example.com.').fully_qualified
+    assert not ClientFQDNOption(0, 'host').fully_qualified
+    assert not ClientFQDNOption(0, '').fully_qualified
+
+
+def test_flag_properties() -> None:
+    option = ClientFQDNOption(0xf0)
+    assert not option.server_aaaa_update and not option.server_aaaa_override and not option.no_server_dns_update
+    option.server_aaaa_update = True
+    assert option.flags == 0xf0 | FLAG_S
+    option.server_aaaa_override = True
+    assert option.flags == 0xf0 | FLAG_S | FLAG_O
+    option.server_aaaa_update = False
+    option.no_server_dns_update = True
+    assert option.flags == 0xf0 | FLAG_O | FLAG_N
+    assert option.server_aaaa_override and option.no_server_dns_update and not option.server_aaaa_update
+    option.server_aaaa_override = False
+    option.no_server_dns_update = False
+    assert option.flags == 0xf0
+
+
+def test_messages() -> None:
+    for message_class in (SolicitMessage, AdvertiseMessage, ReplyMessage):
+        assert message_class.may_contain(ClientFQDNOption)
+    assert not ConfirmMessage.may_contain(ClientFQDNOption)
+    assert not RelayForwardMessage.may_contain(ClientFQDNOption)

@@ -1,0 +1,85 @@
+"""Tests for :mod:`dhcpkit.ipv6.extensions.relay_echo_request` (RFC 4994)."""
+from typing import Any
+
+import pytest
+from hypothesis import given
+
+from dhcpkit.ipv6.extensions.relay_echo_request import EchoRequestOption
+from dhcpkit.ipv6.messages import RelayForwardMessage, RelayReplyMessage, SolicitMessage
+from dhcpkit.ipv6.option_base import Option
+from dhcpkit.protocol_element import MalformedInputError, ValidationError
+from tests.strategies.relay_echo_request import STRATEGIES
+
+CASES = [
+    (bytes.fromhex('002b 0000'), EchoRequestOption([])),
+    (bytes.fromhex('002b 0004 0025 0026'), EchoRequestOption([37, 38])),
+]
+
+INVALID = [
+    EchoRequestOption([0x10000]),
+    EchoRequestOption([-1]),
+    EchoRequestOption((37, 38)),  # type: ignore[arg-type]
+]
+
+MALFORMED = [
+    bytes.fromhex('002b 0003 002500'),  # odd length
+]
+
+
+@pytest.mark.parametrize('data, option', CASES)
+def test_parse(data: bytes, option: Option) -> None:
+    assert Option.parse(data) == (len(data), option)
+
+
+@pytest.mark.parametrize('data, option', CASES)
+def test_save(data: bytes, option: Option) -> None:
+    assert option.save() == data
+
+
+@pytest.mark.parametrize('data, option', CASES)
+def test_validate(data: bytes, option: Option) -> None:
+    option.validate()
+
+
+@pytest.mark.parametrize('option', INVALID)
+def test_validate_invalid(option: Option) -> None:
+    with pytest.raises(ValidationError):
+        option.validate()
+
+
+@pytest.mark.parametrize('data, option', CASES)
+def test_truncated(data: bytes, option: Option) -> None:
+    for length in range(len(data)):
+        with pytest.raises(MalformedInputError):
+            Option.parse(data[:length])
+
+
+@pytest.mark.parametrize('data, option', CASES)
+def test_option_length_past_data(data: bytes, option: Option) -> None:
+    longer = data[:2] + (len(data) - 3).to_bytes(2, 'big') + data[4:]
+    with pytest.raises(MalformedInputError):
+        Option.parse(longer)
+
+
+@pytest.mark.parametrize('data', MALFORMED)
+def test_malformed(data: bytes) -> None:
+    with pytest.raises(MalformedInputError):
+        Option.parse(data)
+
+
+@pytest.mark.parametrize('option_class', list(STRATEGIES))
+def test_roundtrip(option_class: type[Option]) -> None:
+    @given(STRATEGIES[option_class])
+    def check(option: Any) -> None:
+        assert type(option) is option_class
+        option.validate()
+        data = option.save()
+        assert type(option).parse(data) == (len(data), option)
+
+    check()
+
+
+def test_messages() -> None:
+    assert RelayForwardMessage.may_contain(EchoRequestOption)
+    assert not RelayReplyMessage.may_contain(EchoRequestOption)
+    assert not SolicitMessage.may_contain(EchoRequestOption)

@@ -1,0 +1,18 @@
+"""Hypothesis strategies for :mod:`dhcpkit.ipv6.extensions.client_fqdn`."""
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.strategies import SearchStrategy
+
+from dhcpkit.ipv6.extensions.client_fqdn import FLAG_N, FLAG_S, ClientFQDNOption
+from tests.strategies.dns import domain_names
+
+#: Any flag byte except N and S together; the reserved bits are ignored, so they may be set too
+_flags = st.integers(0, 0xff).filter(lambda flags: not (flags & FLAG_N and flags & FLAG_S))
+
+#: No name, a partial name, or a fully qualified name
+_names = st.one_of(st.just(''), domain_names, domain_names.map(lambda name: name + '.'))
+
+STRATEGIES: dict[type, SearchStrategy[Any]] = {
+    ClientFQDNOption: st.builds(ClientFQDNOption, flags=_flags, domain_name=_names),
+}
