@@ -67,7 +67,7 @@ class StandardMessageHandler(MessageHandler):
         old_handlers = getattr(self, 'option_handlers', [])
         self.option_handlers = self.setup_handlers() + configured + self.cleanup_handlers(configured)
         for option_handler in configured:
-            option_handler.open()
+            option_handler.open(self.config)
         for option_handler in old_handlers:
             option_handler.close()
 

@@ -9,7 +9,7 @@ exceptions in :mod:`dhcpkit.ipv6.exceptions`), :meth:`OptionHandler.handle` to a
 Handlers are configured by ``[option NAME [ID]]`` sections; NAME is looked up in :data:`option_handler_registry`,
 filled from the ``dhcpkit.ipv6.option_handlers`` entry point group.
 """
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from dhcpkit.ipv6.config import ConfigSection
 from dhcpkit.ipv6.messages import RelayForwardMessage, RelayReplyMessage
@@ -48,10 +48,13 @@ class OptionHandler:
             raise section.error(None, f"{cls.__name__} does not take an ID in its section name")
         return cls()
 
-    def open(self) -> None:
+    def open(self, config: dict[str, Any]) -> None:
         """
         Open what the handler needs (files, databases) once it has been accepted into service. Runs before privileges
         are dropped at start-up, and at reload.
+
+        :param config: the whole configuration, for settings outside the handler's own section (such as
+                       ``config['server']['state-directory']``)
         """
 
     def close(self) -> None:

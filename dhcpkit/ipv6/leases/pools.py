@@ -1,0 +1,126 @@
+"""
+The resources of a pool: a range of addresses, or the prefixes of one length inside an aggregate prefix.
+
+A pool is a numbered sequence of resources. Each client IA starts looking at a position derived from a hash of its
+DUID and IAID, so the same client lands on the same resource again (even after its lease ended, as long as nobody
+took it), and different clients spread over the pool instead of fighting over its first entries.
+"""
+import hashlib
+from abc import ABC, abstractmethod
+from ipaddress import IPv6Address, IPv6Network
+from typing import Iterator
+
+from dhcpkit.ipv6.leases import LEASE_TYPE_NA, LEASE_TYPE_PD
+
+__all__ = ['Pool', 'AddressRange', 'PrefixRange']
+
+
+class Pool(ABC):
+    """
+    A numbered set of resources of one lease type.
+
+    :ivar pool_id: a stable name, stored with each lease
+    :ivar lease_type: the lease type of its resources
+    :ivar size: how many resources it has
+    """
+
+    pool_id: str
+    lease_type: str
+    size: int
+
+    @abstractmethod
+    def resource_at(self, index: int) -> str:
+        """
+        :param index: a position from 0 to size - 1
+        :return: the resource at that position in canonical text form
+        """
+
+    @abstractmethod
+    def contains(self, resource: str) -> bool:
+        """
+        :param resource: a resource in text form
+        :return: whether it is one of this pool's resources
+        """
+
+    def start_index(self, duid: bytes, iaid: bytes) -> int:
+        """
+        :param duid: the client's DUID
+        :param iaid: the IAID
+        :return: where this IA starts looking in the pool
+        """
+        digest = hashlib.blake2b(duid + b'/' + iaid, digest_size=8).digest()
+        return int.from_bytes(digest, 'big') % self.size
+
+    def candidates(self, duid: bytes, iaid: bytes, limit: int) -> Iterator[str]:
+        """
+        The resources to try for an IA, in order: from its start position onwards, wrapping around.
+
+        :param duid: the client's DUID
+        :param iaid: the IAID
+        :param limit: at most this many
+        :return: the resources
+        """
+        start = self.start_index(duid, iaid)
+        for offset in range(min(limit, self.size)):
+            yield self.resource_at((start + offset) % self.size)
+
+
+class AddressRange(Pool):
+    """
+    The addresses from `first` to `last`, inclusive.
+
+    :ivar first: the first address
+    :ivar last: the last address
+    """
+
+    lease_type = LEASE_TYPE_NA
+
+    def __init__(self, first: IPv6Address, last: IPv6Address):
+        if int(last) < int(first):
+            raise ValueError(f"Range {first}-{last} ends before it starts")
+        self.first = first
+        self.last = last
+        self._first = int(first)
+        self.size = int(last) - int(first) + 1
+        self.pool_id = f'na {first}-{last}'
+
+    def resource_at(self, index: int) -> str:
+        return str(IPv6Address(self._first + index))
+
+    def contains(self, resource: str) -> bool:
+        try:
+            return self._first <= int(IPv6Address(resource)) <= int(self.last)
+        except ValueError:
+            return False
+
+
+class PrefixRange(Pool):
+    """
+    The prefixes of length `delegated_length` inside `aggregate`.
+
+    :ivar aggregate: the prefix the delegated prefixes come from
+    :ivar delegated_length: the length of each delegated prefix
+    """
+
+    lease_type = LEASE_TYPE_PD
+
+    def __init__(self, aggregate: IPv6Network, delegated_length: int):
+        if not aggregate.prefixlen < delegated_length <= 128:
+            raise ValueError(f"Delegated length /{delegated_length} must be longer than the pool's prefix "
+                             f"/{aggregate.prefixlen} and at most 128")
+        self.aggregate = aggregate
+        self.delegated_length = delegated_length
+        self._base = int(aggregate.network_address)
+        self._step = 1 << (128 - delegated_length)
+        self.size = 1 << (delegated_length - aggregate.prefixlen)
+        self.pool_id = f'pd {aggregate}/{delegated_length}'
+
+    def resource_at(self, index: int) -> str:
+        return f'{IPv6Address(self._base + index * self._step)}/{self.delegated_length}'
+
+    def contains(self, resource: str) -> bool:
+        try:
+            network = IPv6Network(resource)
+        except ValueError:
+            return False
+        return network.prefixlen == self.delegated_length and network.subnet_of(self.aggregate)

@@ -1,0 +1,427 @@
+"""
+Dynamic pools: ``[option AddressPool <link prefix>]`` hands out addresses for IA_NA, ``[option PrefixPool <link
+prefix>]`` delegates prefixes for IA_PD, with leases kept in the lease store of the state directory.
+
+A request belongs to a pool's link when the link prefix (the section id) holds the request's link address: the
+receiving interface's global address, or the link-address of the relay closest to the client. Every change to a lease
+goes through the lifecycle table in :mod:`dhcpkit.ipv6.leases.lifecycle`; a lease is durable in the store before
+the handler puts it in a Reply.
+"""
+import threading
+import time
+from ipaddress import IPv6Address, IPv6Network
+from typing import Any, ClassVar, Iterator
+
+from dhcpkit.ipv6 import INFINITY
+from dhcpkit.ipv6.config import ConfigSection
+from dhcpkit.ipv6.extensions.prefix_delegation import IAPDOption, IAPrefixOption
+from dhcpkit.ipv6.leases import FOREVER, Lease, LeaseStore
+from dhcpkit.ipv6.leases.lifecycle import LeaseAction, LeaseEvent, LeaseState, transition
+from dhcpkit.ipv6.leases.pools import AddressRange, Pool, PrefixRange
+from dhcpkit.ipv6.leases.sqlite_store import open_lease_store, release_lease_store
+from dhcpkit.ipv6.messages import (ConfirmMessage, DeclineMessage, RebindMessage, ReleaseMessage, RenewMessage,
+                                   ReplyMessage, RequestMessage, SolicitMessage)
+from dhcpkit.ipv6.option_base import Option
+from dhcpkit.ipv6.option_handlers import OptionHandler
+from dhcpkit.ipv6.option_handlers.status import CONFIRM_ANSWERED
+from dhcpkit.ipv6.options import (STATUS_NOTONLINK, STATUS_SUCCESS, ClientIdOption, IAAddressOption, IANAOption,
+                                  StatusCodeOption)
+from dhcpkit.ipv6.transaction_bundle import TransactionBundle
+
+__all__ = ['AddressPoolOptionHandler', 'PrefixPoolOptionHandler']
+
+#: How long an offer in an Advertise holds a resource for the client (RFC 8415 leaves this to the server)
+OFFER_TIME = 60
+
+#: How many positions to try from a client's start position before scanning the pool's used resources
+PROBES = 64
+
+#: Pools up to this size may be scanned whole when probing finds nothing free
+SCAN_LIMIT = 1 << 20
+
+
+class PoolOptionHandler(OptionHandler):
+    """
+    What address and prefix pools share: link selection, the lifecycle, the store and the offers.
+
+    :ivar link: the prefix of the link this pool serves
+    :ivar pool: the resources
+    :ivar preferred_lifetime: seconds (or INFINITY)
+    :ivar valid_lifetime: seconds (or INFINITY)
+    :ivar quarantine_time: how long a declined resource stays out of use
+    """
+
+    ia_class: ClassVar[type[IANAOption] | type[IAPDOption]]
+    section_name: ClassVar[str]
+
+    def __init__(self, link: IPv6Network, pool: Pool, preferred_lifetime: int, valid_lifetime: int,
+                 quarantine_time: int = 3600):
+        if preferred_lifetime > valid_lifetime:
+            raise ValueError("preferred-lifetime may not be longer than valid-lifetime")
+        self.link = link
+        self.pool = pool
+        self.preferred_lifetime = preferred_lifetime
+        self.valid_lifetime = valid_lifetime
+        self.quarantine_time = quarantine_time
+        self.store: LeaseStore | None = None
+        # Offers made in Advertise messages, in memory only: resource -> (duid, iaid, expiry), and IA -> resource
+        self._offers: dict[str, tuple[bytes, bytes, float]] = {}
+        self._offer_of: dict[tuple[bytes, bytes], str] = {}
+        self._offers_lock = threading.Lock()
+        self._last_purge = 0.0
+
+    @classmethod
+    def parse_section(cls, section: ConfigSection, link: IPv6Network) -> Pool:
+        """
+        Read the pool's own keys.
+
+        :param section: the configuration section
+        :param link: the link prefix from the section id
+        :return: the pool
+        """
+        raise NotImplementedError
+
+    @classmethod
+    def from_config(cls, section: ConfigSection, option_handler_id: str | None = None) -> 'PoolOptionHandler':
+        if option_handler_id is None:
+            raise section.error(None, f"needs the link prefix in the section name: [option {cls.section_name} "
+                                      f"2001:db8:1::/64]")
+        try:
+            link = IPv6Network(option_handler_id)
+        except ValueError as error:
+            raise section.error(None, f"the section id must be the link prefix: {error}") from None
+        pool = cls.parse_section(section, link)
+        preferred = section.get_duration('preferred-lifetime', 3600)
+        valid = section.get_duration('valid-lifetime', 7200)
+        quarantine = section.get_duration('quarantine-time', 3600)
+        assert preferred is not None and valid is not None and quarantine is not None
+        if preferred > valid:
+            raise section.error('preferred-lifetime', f"{preferred} s is longer than valid-lifetime ({valid} s)")
+        return cls(link, pool, preferred, valid, quarantine)
+
+    def open(self, config: dict[str, Any]) -> None:
+        self.store = open_lease_store(config['server']['state-directory'])
+
+    def close(self) -> None:
+        if self.store is not None:
+            release_lease_store(self.store)  # type: ignore[arg-type]
+            self.store = None
+
+    # What a lease looks like on the wire
+
+    def lease_option(self, resource: str, preferred: int, valid: int) -> Option:
+        """
+        :param resource: the address or prefix
+        :param preferred: the preferred lifetime to give
+        :param valid: the valid lifetime to give
+        :return: the IA Address or IA Prefix option
+        """
+        raise NotImplementedError
+
+    def resources_in(self, ia: IANAOption | IAPDOption) -> list[str]:
+        """
+        :param ia: an IA option from the request
+        :return: the resources the client lists in it
+        """
+        raise NotImplementedError
+
+    # The transaction
+
+    def handle(self, bundle: TransactionBundle) -> None:
+        if bundle.get_link_address() not in self.link or self.store is None:
+            return
+        client_id = bundle.request.get_option_of_type(ClientIdOption)
+        if client_id is None or client_id.duid is None:
+            return
+        duid = client_id.duid.save()
+        if isinstance(bundle.request, ConfirmMessage):
+            self.confirm(bundle)
+            return
+        event = self.event_for(bundle)
+        if event is None:
+            return
+        now = int(time.time())
+        for ia in bundle.get_unanswered_ia_options():
+            if isinstance(ia, self.ia_class):
+                answer = self.answer_ia(ia, duid, event, now)
+                if answer is not None:
+                    assert bundle.response is not None
+                    if answer.options or event not in (LeaseEvent.RELEASE, LeaseEvent.DECLINE):
+                        bundle.response.options.append(answer)
+                    bundle.mark_handled(ia)
+
+    @staticmethod
+    def event_for(bundle: TransactionBundle) -> LeaseEvent | None:
+        """
+        :param bundle: the transaction
+        :return: the lifecycle event of the request, or None when pools have nothing to do with it
+        """
+        request = bundle.request
+        if isinstance(request, SolicitMessage):
+            return LeaseEvent.REQUEST if isinstance(bundle.response, ReplyMessage) else LeaseEvent.SOLICIT
+        return {RequestMessage: LeaseEvent.REQUEST, RenewMessage: LeaseEvent.RENEW, RebindMessage: LeaseEvent.REBIND,
+                ReleaseMessage: LeaseEvent.RELEASE, DeclineMessage: LeaseEvent.DECLINE}.get(type(request))
+
+    def answer_ia(self, ia: IANAOption | IAPDOption, duid: bytes, event: LeaseEvent,
+                  now: int) -> IANAOption | IAPDOption | None:
+        """
+        Decide what one IA gets.
+
+        :param ia: the IA from the request
+        :param duid: the client's DUID in wire format
+        :param event: the lifecycle event
+        :param now: the current UNIX time
+        :return: the IA for the response, or None to leave the IA to others (and finally to a status code)
+        """
+        assert self.store is not None
+        if now - self._last_purge > OFFER_TIME:
+            self._last_purge = now
+            self.purge_offers(now)
+        held = [lease for lease in self.store.find_by_client(duid, ia.iaid, self.pool.lease_type)
+                if lease.pool == self.pool.pool_id and lease.effective_state(now) == LeaseState.BOUND]
+        if event in (LeaseEvent.SOLICIT, LeaseEvent.REQUEST):
+            return self.assign(ia, duid, event, held, now)
+        if event in (LeaseEvent.RENEW, LeaseEvent.REBIND):
+            return self.extend(ia, duid, event, held, now)
+        return self.give_back(ia, event, held, now)
+
+    def assign(self, ia: IANAOption | IAPDOption, duid: bytes, event: LeaseEvent, held: list[Lease],
+               now: int) -> IANAOption | IAPDOption | None:
+        """Offer or commit one resource for a Solicit, Request or Rapid Commit Solicit."""
+        if held:
+            action, _state = transition(LeaseState.BOUND, event)
+            lease = held[0]
+            if action == LeaseAction.EXTEND:
+                lease = self.renewed(lease, now)
+                if not self.store_update(lease):
+                    return None
+            return self.ia_with(ia, [lease.resource])
+        for resource in self.free_candidates(ia, duid, now):
+            action, _state = transition(self.state_of(resource, duid, ia.iaid, now), event)
+            if action == LeaseAction.OFFER:
+                with self._offers_lock:
+                    self._offers[resource] = (duid, ia.iaid, now + OFFER_TIME)
+                    self._offer_of[duid, ia.iaid] = resource
+                return self.ia_with(ia, [resource])
+            if action == LeaseAction.COMMIT:
+                lease = self.renewed(Lease(resource, self.pool.lease_type, self.pool.pool_id, duid, ia.iaid,
+                                           LeaseState.BOUND, 0, 0, now), now)
+                assert self.store is not None
+                if self.store.claim(lease, now):
+                    with self._offers_lock:
+                        self._offers.pop(resource, None)
+                        self._offer_of.pop((duid, ia.iaid), None)
+                    return self.ia_with(ia, [resource])
+        return None
+
+    def extend(self, ia: IANAOption | IAPDOption, duid: bytes, event: LeaseEvent, held: list[Lease],
+               now: int) -> IANAOption | IAPDOption | None:
+        """Extend the IA's leases for a Renew or Rebind (RFC 8415 sections 18.3.4 and 18.3.5)."""
+        listed = self.resources_in(ia)
+        if not held:
+            action, _state = transition(LeaseState.FREE, event)
+            assert action == LeaseAction.NO_BINDING
+            off_link = [resource for resource in listed if not self.pool.contains(resource)]
+            if event == LeaseEvent.REBIND and listed and len(off_link) == len(listed):
+                # RFC 8415 18.3.5: leases that are not appropriate for the link get lifetimes of zero
+                return self.ia_with(ia, [], zero_lifetimes=off_link)
+            return None
+        renewed = []
+        for lease in held:
+            action, _state = transition(LeaseState.BOUND, event)
+            assert action == LeaseAction.EXTEND
+            lease = self.renewed(lease, now)
+            if self.store_update(lease):
+                renewed.append(lease.resource)
+        # RFC 8415 18.3.4: what the client lists that it does not hold here gets lifetimes of zero
+        stale = [resource for resource in listed if resource not in renewed]
+        return self.ia_with(ia, renewed, zero_lifetimes=stale)
+
+    def give_back(self, ia: IANAOption | IAPDOption, event: LeaseEvent, held: list[Lease],
+                  now: int) -> IANAOption | IAPDOption | None:
+        """Release or decline the leases the client lists (RFC 8415 sections 18.3.7 and 18.3.8)."""
+        listed = set(self.resources_in(ia))
+        matched = [lease for lease in held if lease.resource in listed]
+        if not matched:
+            return None
+        for lease in matched:
+            action, new_state = transition(LeaseState.BOUND, event)
+            if action == LeaseAction.FREE:
+                lease.state, lease.valid_until, lease.preferred_until = new_state, now, now
+            elif action == LeaseAction.QUARANTINE:
+                lease.state = new_state
+                lease.preferred_until = now
+                lease.valid_until = now + self.quarantine_time
+            lease.updated = now
+            self.store_update(lease)
+        # Released and declined IAs are not repeated in the Reply: an empty IA tells handle() to leave it out
+        return self.ia_class(ia.iaid)
+
+    def confirm(self, bundle: TransactionBundle) -> None:
+        """
+        Judge a Confirm (RFC 8415 section 18.3.3): Success when every address is on this link, NotOnLink otherwise.
+        """
+        if CONFIRM_ANSWERED in bundle.marks or bundle.response is None or self.ia_class is not IANAOption:
+            return
+        addresses = [address for ia in bundle.request.get_options_of_type(IANAOption)
+                     for address in ia.get_addresses()]
+        if not addresses:
+            return
+        if all(address in self.link for address in addresses):
+            status = StatusCodeOption(STATUS_SUCCESS, "All addresses are on-link")
+        else:
+            status = StatusCodeOption(STATUS_NOTONLINK, "Some addresses are not on this link")
+        bundle.response.options.append(status)
+        bundle.marks.add(CONFIRM_ANSWERED)
+
+    # Helpers
+
+    def store_update(self, lease: Lease) -> bool:
+        """Write a changed lease; durable when it returns True."""
+        assert self.store is not None
+        return self.store.update(lease)
+
+    def renewed(self, lease: Lease, now: int) -> Lease:
+        """The lease with lifetimes counted from now."""
+        lease.state = LeaseState.BOUND
+        lease.preferred_until = FOREVER if self.preferred_lifetime == INFINITY else now + self.preferred_lifetime
+        lease.valid_until = FOREVER if self.valid_lifetime == INFINITY else now + self.valid_lifetime
+        lease.updated = now
+        return lease
+
+    def state_of(self, resource: str, duid: bytes, iaid: bytes, now: int) -> LeaseState:
+        """
+        The state of a resource as the lifecycle sees it for this IA.
+
+        :return: OFFERED when it is offered to this IA, else FREE/RELEASED/EXPIRED from the store
+        """
+        with self._offers_lock:
+            offer = self._offers.get(resource)
+        if offer and offer[0] == duid and offer[1] == iaid and offer[2] > now:
+            return LeaseState.OFFERED
+        assert self.store is not None
+        lease = self.store.get(resource)
+        return lease.effective_state(now) if lease else LeaseState.FREE
+
+    def is_available(self, resource: str, duid: bytes, iaid: bytes, now: int, take_others_old: bool) -> bool:
+        """
+        Whether a resource may be offered to or claimed for this IA.
+
+        :param take_others_old: also take resources that another client released or let expire
+        """
+        with self._offers_lock:
+            offer = self._offers.get(resource)
+            if offer and offer[2] > now and (offer[0], offer[1]) != (duid, iaid):
+                return False
+        assert self.store is not None
+        lease = self.store.get(resource)
+        if lease is None:
+            return True
+        state = lease.effective_state(now)
+        if state in (LeaseState.BOUND, LeaseState.DECLINED):
+            return False
+        mine = lease.belongs_to(duid, iaid, self.pool.lease_type)
+        return mine or state == LeaseState.FREE or take_others_old
+
+    def free_candidates(self, ia: IANAOption | IAPDOption, duid: bytes, now: int) -> Iterator[str]:
+        """
+        The resources to try for an IA, best first: what we offered it, what it asks for, what it had, then its hash
+        position onwards, then (for pools small enough) anything unused.
+        """
+        with self._offers_lock:
+            offer = self._offer_of.get((duid, ia.iaid))
+        offered = [offer] if offer else []
+        assert self.store is not None
+        previous = [lease.resource for lease in self.store.find_by_client(duid, ia.iaid, self.pool.lease_type)
+                    if lease.pool == self.pool.pool_id]
+        hints = [resource for resource in self.resources_in(ia) if self.pool.contains(resource)]
+        tried: set[str] = set()
+        for resource in offered + hints + previous:
+            if resource not in tried and self.is_available(resource, duid, ia.iaid, now, False):
+                tried.add(resource)
+                yield resource
+        for resource in self.pool.candidates(duid, ia.iaid, PROBES):
+            if resource not in tried and self.is_available(resource, duid, ia.iaid, now, False):
+                tried.add(resource)
+                yield resource
+        if self.pool.size <= SCAN_LIMIT:
+            used = self.store.used_resources(self.pool.pool_id, now)
+            for index in range(self.pool.size):
+                resource = self.pool.resource_at(index)
+                if resource not in used and resource not in tried and self.is_available(
+                        resource, duid, ia.iaid, now, True):
+                    tried.add(resource)
+                    yield resource
+
+    def purge_offers(self, now: float) -> None:
+        """Forget offers whose time is over."""
+        with self._offers_lock:
+            for resource in [resource for resource, offer in self._offers.items() if offer[2] <= now]:
+                duid, iaid, _expires = self._offers.pop(resource)
+                if self._offer_of.get((duid, iaid)) == resource:
+                    del self._offer_of[duid, iaid]
+
+    def ia_with(self, ia: IANAOption | IAPDOption, resources: list[str],
+                zero_lifetimes: list[str] | None = None) -> IANAOption | IAPDOption:
+        """An IA for the response with the given resources at the configured lifetimes (and others at zero)."""
+        options = [self.lease_option(resource, self.preferred_lifetime, self.valid_lifetime) for resource in resources]
+        options += [self.lease_option(resource, 0, 0) for resource in zero_lifetimes or []]
+        return self.ia_class(ia.iaid, options=options)
+
+
+class AddressPoolOptionHandler(PoolOptionHandler):
+    """
+    ``[option AddressPool <link prefix>]``: addresses for IA_NA from ``range = <first>-<last>``, which must lie
+    inside the link prefix so that every address given is on-link.
+    """
+
+    ia_class = IANAOption
+    section_name = 'AddressPool'
+
+    @classmethod
+    def parse_section(cls, section: ConfigSection, link: IPv6Network) -> Pool:
+        text = section.get_str('range', required=True) or ''
+        first_text, _, last_text = text.partition('-')
+        try:
+            first, last = IPv6Address(first_text.strip()), IPv6Address(last_text.strip())
+            pool = AddressRange(first, last)
+        except ValueError as error:
+            raise section.error('range', f"expected <first address>-<last address>: {error}") from None
+        if first not in link or last not in link:
+            raise section.error('range', f"{text} is not inside the link prefix {link}")
+        return pool
+
+    def lease_option(self, resource: str, preferred: int, valid: int) -> Option:
+        return IAAddressOption(IPv6Address(resource), preferred, valid)
+
+    def resources_in(self, ia: IANAOption | IAPDOption) -> list[str]:
+        return [str(address) for address in ia.get_addresses()] if isinstance(ia, IANAOption) else []
+
+
+class PrefixPoolOptionHandler(PoolOptionHandler):
+    """
+    ``[option PrefixPool <link prefix>]``: prefixes of ``delegated-length`` for IA_PD from ``prefix``.
+    """
+
+    ia_class = IAPDOption
+    section_name = 'PrefixPool'
+
+    @classmethod
+    def parse_section(cls, section: ConfigSection, link: IPv6Network) -> Pool:
+        aggregate = section.get_network('prefix', required=True)
+        length = section.get_int('delegated-length', required=True, minimum=1, maximum=128)
+        assert aggregate is not None and length is not None
+        try:
+            return PrefixRange(aggregate, length)
+        except ValueError as error:
+            raise section.error('delegated-length', str(error)) from None
+
+    def lease_option(self, resource: str, preferred: int, valid: int) -> Option:
+        return IAPrefixOption(IPv6Network(resource), preferred, valid)
+
+    def resources_in(self, ia: IANAOption | IAPDOption) -> list[str]:
+        if not isinstance(ia, IAPDOption):
+            return []
+        return [str(prefix) for prefix in ia.get_prefixes() if prefix.prefixlen > 0 and int(
+            prefix.network_address) != 0]
+
