@@ -107,6 +107,24 @@ setup(
         'dhcpkit.ipv6.duids': entry_points('dhcpkit.ipv6.duids', [
             'LinkLayerTimeDUID', 'EnterpriseDUID', 'LinkLayerDUID', 'UUIDDUID',
         ]),
-        'dhcpkit.ipv6.option_handlers': [],
+        'dhcpkit.ipv6.option_handlers': [
+            'RecursiveNameServers = dhcpkit.ipv6.option_handlers.dns:RecursiveNameServersOptionHandler',
+            'DomainSearchList = dhcpkit.ipv6.option_handlers.dns:DomainSearchListOptionHandler',
+            'SNTPServers = dhcpkit.ipv6.option_handlers.sntp:SNTPServersOptionHandler',
+            'NTPServers = dhcpkit.ipv6.option_handlers.ntp:NTPServersOptionHandler',
+            'SIPServerAddresses = dhcpkit.ipv6.option_handlers.sip_servers:SIPServersAddressListOptionHandler',
+            'SIPServerNames = dhcpkit.ipv6.option_handlers.sip_servers:SIPServersDomainNameListOptionHandler',
+            'SolMaxRT = dhcpkit.ipv6.option_handlers.sol_max_rt:SolMaxRTOptionHandler',
+            'InfMaxRT = dhcpkit.ipv6.option_handlers.sol_max_rt:InfMaxRTOptionHandler',
+            'InformationRefreshTime = dhcpkit.ipv6.option_handlers.information_refresh_time'
+            ':InformationRefreshTimeOptionHandler',
+            'AFTRName = dhcpkit.ipv6.option_handlers.dslite:AFTRNameOptionHandler',
+            'Preference = dhcpkit.ipv6.option_handlers.preference:PreferenceOptionHandler',
+            'ServerUnicast = dhcpkit.ipv6.option_handlers.server_unicast:ServerUnicastOptionHandler',
+            'IANATimingLimits = dhcpkit.ipv6.option_handlers.timing_limits:IANATimingLimitsOptionHandler',
+            'IAPDTimingLimits = dhcpkit.ipv6.option_handlers.timing_limits:IAPDTimingLimitsOptionHandler',
+            'AddressPool = dhcpkit.ipv6.option_handlers.pools:AddressPoolOptionHandler',
+            'PrefixPool = dhcpkit.ipv6.option_handlers.pools:PrefixPoolOptionHandler',
+        ],
     },
 )

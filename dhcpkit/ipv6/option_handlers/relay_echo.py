@@ -46,5 +46,5 @@ class EchoRequestOptionHandler(RelayOptionHandler):
         present = {option.option_type for option in relay_out.options}
         for option in relay_in.options:
             if (option.option_type in echo_request.requested_options and option.option_type not in present
-                    and not isinstance(option, RelayMessageOption)):
+                    and not isinstance(option, RelayMessageOption) and relay_out.may_contain(option)):
                 relay_out.options.append(option)

@@ -69,7 +69,8 @@ class TimingLimitsOptionHandler(OptionHandler):
         :return: T1 and T2
         """
         if shortest_preferred == INFINITY:
-            return INFINITY, INFINITY
+            # RFC 8415 section 21.4: infinite lifetimes get infinite timers, unless the operator set a maximum
+            return min(self.max_t1, self.max_t2), self.max_t2
         t1 = min(max(int(shortest_preferred * self.factor_t1), self.min_t1), self.max_t1)
         t2 = min(max(int(shortest_preferred * self.factor_t2), self.min_t2), self.max_t2)
         return min(t1, t2), t2
