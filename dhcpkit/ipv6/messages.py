@@ -414,4 +414,3 @@ def allow_in_messages(option_class: type[Option], message_classes: Sequence[type
     :param maximum: how many times it may at most appear
     """
     _allow(option_class, message_classes, minimum, maximum)
-

@@ -11,7 +11,7 @@ from ipaddress import IPv6Address
 from struct import Struct
 from typing import Any, ClassVar, Sequence
 
-from dhcpkit.ipv6.domain_names import encode_domain_name, parse_domain_names, validate_domain_name
+from dhcpkit.ipv6.domain_names import encode_domain_name, parse_domain_name, parse_domain_names, validate_domain_name
 from dhcpkit.protocol_element import (MalformedInputError, ProtocolElement, ValidationError, check_length,
                                       enter_nested, leave_nested)
 from dhcpkit.registry import Registry
@@ -19,7 +19,7 @@ from dhcpkit.registry import Registry
 __all__ = [
     'Option', 'UnknownOption', 'option_registry', 'parse_options', 'save_options',
     'EmptyOption', 'UnsignedIntegerOption', 'OpaqueOption', 'AddressListOption', 'DomainListOption',
-    'OptionCodeListOption', 'ContainerOption', 'StringOption',
+    'OptionCodeListOption', 'ContainerOption', 'StringOption', 'SingleDomainNameOption',
 ]
 
 _header = Struct('!HH')
@@ -125,6 +125,9 @@ class Option(ProtocolElement):
         """
         try:
             data = self.save_data()
+            if len(data) > 0xffff:
+                raise ValidationError(f"{type(self).__name__} has {len(data)} bytes of data, more than an option "
+                                      f"can carry (65535)")
             return _pack_header(self.option_type, len(data)) + data
         except (struct.error, OverflowError, TypeError, AttributeError) as error:
             raise ValidationError(f"{type(self).__name__} cannot be saved: {error}") from None
@@ -385,6 +388,36 @@ class DomainListOption(Option):
             validate_domain_name(name)
         if len(self.save_data()) > 0xffff:
             raise ValidationError(f"{type(self).__name__} is too long")
+
+
+class SingleDomainNameOption(Option):
+    """
+    An option whose data is exactly one fully qualified domain name (RFC 1035 section 3.1, no compression). Subclasses
+    name the attribute in `value_name`; the name is text without the trailing dot and may not be the root.
+    """
+
+    __slots__ = ()
+
+    value_name: ClassVar[str]
+
+    def load_data(self, buffer: bytes, offset: int, length: int) -> None:
+        used, name = parse_domain_name(buffer, offset, offset + length, element=type(self).__name__)
+        if used != length:
+            raise MalformedInputError(type(self).__name__, offset + used,
+                                      f"{length - used} bytes after the domain name")
+        setattr(self, self.value_name, name)
+
+    def save_data(self) -> bytes:
+        return encode_domain_name(getattr(self, self.value_name))
+
+    def validate(self) -> None:
+        name = getattr(self, self.value_name)
+        if not isinstance(name, str) or name in ('', '.'):
+            raise ValidationError(f"{type(self).__name__}.{self.value_name} must be a domain name, not {name!r}")
+        try:
+            validate_domain_name(name)
+        except ValidationError as error:
+            raise ValidationError(f"{type(self).__name__}.{self.value_name}: {error}") from None
 
 
 class OptionCodeListOption(Option):

@@ -5,10 +5,10 @@ Options from other RFCs live in :mod:`dhcpkit.ipv6.extensions`, one module per f
 """
 from ipaddress import IPv6Address
 from struct import Struct
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from dhcpkit.ipv6.duids import DUID
-from dhcpkit.ipv6.option_base import (AddressListOption, ContainerOption, EmptyOption, OpaqueOption, Option,
+from dhcpkit.ipv6.option_base import (ContainerOption, EmptyOption, OpaqueOption, Option,
                                       OptionCodeListOption, UnknownOption, UnsignedIntegerOption, option_registry,
                                       parse_options, save_options)
 from dhcpkit.protocol_element import MalformedInputError, ValidationError

@@ -7,9 +7,8 @@ global option registry.
 from ipaddress import IPv6Address
 from typing import ClassVar
 
-from dhcpkit.ipv6.extensions.dslite import SingleDomainNameOption
 from dhcpkit.ipv6.messages import AdvertiseMessage, ReplyMessage, allow_in_messages
-from dhcpkit.ipv6.option_base import ContainerOption, Option, UnknownOption
+from dhcpkit.ipv6.option_base import ContainerOption, Option, SingleDomainNameOption, UnknownOption
 from dhcpkit.protocol_element import INFINITE, ValidationError
 
 __all__ = ['NTPServersOption', 'NTPSubOption', 'NTPTimeSourceSubOption', 'NTPServerAddressSubOption',

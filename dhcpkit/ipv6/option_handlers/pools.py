@@ -424,4 +424,3 @@ class PrefixPoolOptionHandler(PoolOptionHandler):
             return []
         return [str(prefix) for prefix in ia.get_prefixes() if prefix.prefixlen > 0 and int(
             prefix.network_address) != 0]
-
