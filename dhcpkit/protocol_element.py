@@ -14,21 +14,23 @@ Parsing checks structure only: every length from the wire is checked against the
 element that does not use exactly its declared length is malformed. Anything wrong raises
 :class:`MalformedInputError`, never an :class:`IndexError` or :class:`struct.error`.
 """
+import functools
 import inspect
+import struct
 import threading
-from typing import Any, ClassVar, Iterable, Sequence, TypeVar
+from typing import Any, Callable, ClassVar, Iterable, Sequence, TypeVar
 
 __all__ = [
     'MalformedInputError', 'ValidationError', 'ProtocolElement', 'INFINITE', 'MAX_NESTING_DEPTH',
-    'check_length', 'enter_nested', 'leave_nested',
+    'check_length', 'enter_nested', 'leave_nested', 'checked_save',
 ]
 
 #: Unlimited occurrences in a containment rule.
 INFINITE = 2 ** 31
 
-#: How deep elements may nest (relay messages inside relay messages, options inside options). RFC 8415 limits relay
-#: chains to HOP_COUNT_LIMIT (8) relays; each relay costs two levels (message and relay-message option) and IA
-#: options nest three deep, so 48 leaves room for every legal packet while keeping Python's stack safe.
+#: How deep option lists may nest (options inside options, and relay messages inside relay messages, where each relay
+#: adds one option list). RFC 8415 limits relay chains to HOP_COUNT_LIMIT (8) relays and IA options nest three deep,
+#: so 48 leaves room for every legal packet while keeping Python's stack safe.
 MAX_NESTING_DEPTH = 48
 
 SomeElement = TypeVar('SomeElement', bound='ProtocolElement')
@@ -101,6 +103,23 @@ def check_length(element: str, buffer: bytes, offset: int, length: int | None, m
     if length < minimum:
         raise MalformedInputError(element, offset, f"needs at least {minimum} bytes, got {length}")
     return length
+
+
+def checked_save(save: Callable[[SomeElement], bytes]) -> Callable[[SomeElement], bytes]:
+    """
+    Decorate a ``save()`` so that values that cannot be encoded raise :class:`ValidationError` naming the element,
+    instead of the :class:`struct.error`, :class:`OverflowError` or :class:`TypeError` of whatever encoded them.
+
+    :param save: the save method
+    :return: the checked save method
+    """
+    @functools.wraps(save)
+    def checked(self: SomeElement) -> bytes:
+        try:
+            return save(self)
+        except (struct.error, OverflowError, TypeError, AttributeError) as error:
+            raise ValidationError(f"{type(self).__name__} cannot be saved: {error}") from None
+    return checked
 
 
 class ProtocolElement:

@@ -8,7 +8,7 @@ from struct import Struct
 from typing import ClassVar
 from uuid import UUID
 
-from dhcpkit.protocol_element import MalformedInputError, ProtocolElement, ValidationError, check_length
+from dhcpkit.protocol_element import MalformedInputError, ProtocolElement, ValidationError, check_length, checked_save
 from dhcpkit.registry import Registry
 
 __all__ = ['DUID', 'UnknownDUID', 'LinkLayerTimeDUID', 'EnterpriseDUID', 'LinkLayerDUID', 'UUIDDUID',
@@ -92,14 +92,15 @@ class UnknownDUID(DUID):
         self.duid_data = bytes(buffer[offset + 2:offset + length])
         return length
 
+    @checked_save
     def save(self) -> bytes:
         return _short.pack(self.duid_type) + self.duid_data
 
     def validate(self) -> None:
         if not isinstance(self.duid_type, int) or not 0 <= self.duid_type <= 0xffff:
             raise ValidationError(f"UnknownDUID type {self.duid_type!r} is not a 16-bit unsigned integer")
-        if not isinstance(self.duid_data, bytes):
-            raise ValidationError("UnknownDUID data must be bytes")
+        if not isinstance(self.duid_data, bytes) or not self.duid_data:
+            raise ValidationError("UnknownDUID data must be at least one byte (RFC 8415 section 11.1)")
         super().validate()
 
 
@@ -125,6 +126,7 @@ class LinkLayerTimeDUID(DUID):
         self.link_layer_address = bytes(buffer[offset + 8:offset + length])
         return length
 
+    @checked_save
     def save(self) -> bytes:
         return _llt_header.pack(self.duid_type, self.hardware_type, self.time) + self.link_layer_address
 
@@ -153,6 +155,7 @@ class EnterpriseDUID(DUID):
         self.identifier = bytes(buffer[offset + 6:offset + length])
         return length
 
+    @checked_save
     def save(self) -> bytes:
         return _en_header.pack(self.duid_type, self.enterprise_number) + self.identifier
 
@@ -182,6 +185,7 @@ class LinkLayerDUID(DUID):
         self.link_layer_address = bytes(buffer[offset + 4:offset + length])
         return length
 
+    @checked_save
     def save(self) -> bytes:
         return _short.pack(self.duid_type) + _short.pack(self.hardware_type) + self.link_layer_address
 
@@ -208,6 +212,7 @@ class UUIDDUID(DUID):
         self.uuid = UUID(bytes=bytes(buffer[offset + 2:offset + 18]))
         return 18
 
+    @checked_save
     def save(self) -> bytes:
         return _short.pack(self.duid_type) + self.uuid.bytes
 

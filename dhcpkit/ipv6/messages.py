@@ -96,6 +96,10 @@ class UnknownMessage(Message):
         return length
 
     def save(self) -> bytes:
+        if not isinstance(self.message_type, int) or not 0 <= self.message_type <= 255:
+            raise ValidationError(f"UnknownMessage.message_type {self.message_type!r} is not an 8-bit integer")
+        if not isinstance(self.message_data, bytes):
+            raise ValidationError("UnknownMessage.message_data must be bytes")
         return bytes((self.message_type,)) + self.message_data
 
     def validate(self) -> None:
@@ -165,6 +169,8 @@ class ClientServerMessage(OptionsMessage):
         return length
 
     def save(self) -> bytes:
+        if not isinstance(self.transaction_id, bytes) or len(self.transaction_id) != 3:
+            raise ValidationError(f"{type(self).__name__}.transaction_id must be 3 bytes, not {self.transaction_id!r}")
         try:
             return bytes((self.message_type,)) + self.transaction_id + save_options(self.options)
         except (TypeError, AttributeError) as error:
@@ -375,8 +381,8 @@ _ALL_CLIENT_SERVER: list[type[Message]] = _CLIENT_MESSAGES + _SERVER_MESSAGES
 
 # RFC 8415 appendix B: which options may appear in which messages
 _allow(ClientIdOption, [SolicitMessage, RequestMessage, ConfirmMessage, RenewMessage, RebindMessage,
-                        ReleaseMessage, DeclineMessage, AdvertiseMessage], 1)
-_allow(ClientIdOption, [InformationRequestMessage, ReplyMessage, ReconfigureMessage])
+                        ReleaseMessage, DeclineMessage, AdvertiseMessage, ReconfigureMessage], 1)
+_allow(ClientIdOption, [InformationRequestMessage, ReplyMessage])
 _allow(ServerIdOption, [RequestMessage, RenewMessage, ReleaseMessage, DeclineMessage, AdvertiseMessage,
                         ReplyMessage, ReconfigureMessage], 1)
 _allow(ServerIdOption, [InformationRequestMessage])
@@ -386,6 +392,9 @@ _allow(IATAOption, [SolicitMessage, RequestMessage, ConfirmMessage, RenewMessage
                     DeclineMessage, AdvertiseMessage, ReplyMessage], 0, 2 ** 31)
 _allow(OptionRequestOption, [SolicitMessage, RequestMessage, RenewMessage, RebindMessage,
                              InformationRequestMessage, ReconfigureMessage])
+# Appendix B does not list the ORO for these, but ISC dhclient sends one in its Release (see the captures); RFC 8415
+# section 16 lets a server use such a message, and ignoring the ORO is harmless, so it is accepted.
+_allow(OptionRequestOption, [ReleaseMessage, DeclineMessage, ConfirmMessage])
 _allow(PreferenceOption, [AdvertiseMessage])
 _allow(ElapsedTimeOption, _CLIENT_MESSAGES)
 _allow(RelayMessageOption, [RelayForwardMessage, RelayReplyMessage], 1)

@@ -132,6 +132,18 @@ class Option(ProtocolElement):
         except (struct.error, OverflowError, TypeError, AttributeError) as error:
             raise ValidationError(f"{type(self).__name__} cannot be saved: {error}") from None
 
+    def validate_size(self) -> None:
+        """
+        Check that the option data fits in an option (65535 bytes); options whose data can grow call this from
+        ``validate()``.
+
+        :raises ValidationError: when it does not
+        """
+        size = len(self.save_data())
+        if size > 0xffff:
+            raise ValidationError(f"{type(self).__name__} has {size} bytes of data, more than an option can carry "
+                                  f"(65535)")
+
     def wrong_length(self, offset: int, length: int, expected: str) -> MalformedInputError:
         """
         Build the error for option data of the wrong length.
@@ -484,6 +496,7 @@ class ContainerOption(Option):
         if not isinstance(self.options, list) or not all(isinstance(option, Option) for option in self.options):
             raise ValidationError(f"{type(self).__name__}.options must be a list of options")
         super().validate()
+        self.validate_size()
 
     def get_option_of_type(self, klass: type[Any]) -> Any:
         """

@@ -271,6 +271,7 @@ class RelayMessageOption(Option):
         if not isinstance(self.relayed_message, Message):
             raise ValidationError("RelayMessageOption.relayed_message must be a message")
         self.relayed_message.validate()
+        self.validate_size()
 
 
 class AuthenticationOption(Option):
@@ -423,6 +424,7 @@ class UserClassOption(Option):
 
     def validate(self) -> None:
         _validate_length_prefixed(self, 'user_classes', self.user_classes)
+        self.validate_size()
 
 
 class VendorClassOption(Option):
@@ -448,6 +450,7 @@ class VendorClassOption(Option):
     def validate(self) -> None:
         validate_unsigned(self, 'enterprise_number', self.enterprise_number, 32)
         _validate_length_prefixed(self, 'vendor_classes', self.vendor_classes)
+        self.validate_size()
 
 
 class VendorSpecificInformationOption(Option):
@@ -492,8 +495,9 @@ class VendorSpecificInformationOption(Option):
         validate_unsigned(self, 'enterprise_number', self.enterprise_number, 32)
         if not isinstance(self.vendor_options, list) or not all(
                 isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], int) and 0 <= item[0] <= 0xffff
-                and isinstance(item[1], bytes) for item in self.vendor_options):
+                and isinstance(item[1], bytes) and len(item[1]) <= 0xffff for item in self.vendor_options):
             raise ValidationError("VendorSpecificInformationOption.vendor_options must be (code, bytes) pairs")
+        self.validate_size()
 
 
 class InterfaceIdOption(OpaqueOption):
@@ -523,6 +527,7 @@ class ReconfigureMessageOption(UnsignedIntegerOption):
 
     def validate(self) -> None:
         from dhcpkit.ipv6.messages import MSG_INFORMATION_REQUEST, MSG_REBIND, MSG_RENEW
+        validate_unsigned(self, 'message_type', self.message_type, 8)
         if self.message_type not in (MSG_RENEW, MSG_REBIND, MSG_INFORMATION_REQUEST):
             raise ValidationError(f"ReconfigureMessageOption.message_type {self.message_type!r} must be Renew, "
                                   f"Rebind or Information-request")
