@@ -51,6 +51,8 @@ setup(
         'console_scripts': [
             'ipv6-dhcpd = dhcpkit.ipv6.server.main:run',
             'dhcpkit-decode = dhcpkit.tools.decode:run',
+            'ipv6-dhcp-leases = dhcpkit.ipv6.leases.cli:run',
+            'ipv6-dhcp-build-sqlite = dhcpkit.ipv6.assignments.build_sqlite:run',
         ],
         'dhcpkit.ipv6.messages': entry_points('dhcpkit.ipv6.messages', [
             'SolicitMessage', 'AdvertiseMessage', 'RequestMessage', 'ConfirmMessage', 'RenewMessage',
@@ -125,6 +127,10 @@ setup(
             'IAPDTimingLimits = dhcpkit.ipv6.option_handlers.timing_limits:IAPDTimingLimitsOptionHandler',
             'AddressPool = dhcpkit.ipv6.option_handlers.pools:AddressPoolOptionHandler',
             'PrefixPool = dhcpkit.ipv6.option_handlers.pools:PrefixPoolOptionHandler',
+            'CSVBasedFixedAssignment = dhcpkit.ipv6.option_handlers.fixed_assignment'
+            ':CSVBasedFixedAssignmentOptionHandler',
+            'SQLiteBasedFixedAssignment = dhcpkit.ipv6.option_handlers.fixed_assignment'
+            ':SQLiteBasedFixedAssignmentOptionHandler',
         ],
     },
 )

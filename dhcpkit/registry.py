@@ -6,6 +6,7 @@ option handler by declaring an entry point in its own ``setup.py``, without touc
 first lookup that misses, so importing a module never imports every plugin.
 """
 import logging
+import threading
 from importlib.metadata import entry_points
 from typing import Any, Generic, TypeVar
 
@@ -30,6 +31,7 @@ class Registry(dict[Key, Value], Generic[Key, Value]):
         self.entry_point_group = entry_point_group
         self.key_attribute = key_attribute
         self.loaded = False
+        self._loading = threading.RLock()
 
     def __missing__(self, key: Key) -> Value:
         if not self.loaded:
@@ -45,7 +47,13 @@ class Registry(dict[Key, Value], Generic[Key, Value]):
         """
         if self.loaded:
             return
-        self.loaded = True
+        with self._loading:
+            if not self.loaded:
+                self._load_entry_points()
+                # Set only when everything is in, so that other threads never see a half-filled registry
+                self.loaded = True
+
+    def _load_entry_points(self) -> None:
         for entry_point in entry_points(group=self.entry_point_group):
             try:
                 implementation = entry_point.load()

@@ -38,13 +38,20 @@ class MessageHandler:
         :param new_config: the new configuration
         """
         with self.lock.write_lock():
+            old_config = self.config
             self.config = new_config
-            self.handle_reload()
+            try:
+                self.handle_reload()
+            except BaseException:
+                # handle_reload builds everything before it replaces anything, so the old state is intact
+                self.config = old_config
+                raise
 
     def handle_reload(self) -> None:
         """
         Build whatever the handler derives from :attr:`config`. Called with the write lock held, at construction and
-        at every reload.
+        at every reload. Build everything first and replace the old state only at the end: when this raises, the
+        reload is undone and the old state must still be whole.
         """
 
     def close(self) -> None:

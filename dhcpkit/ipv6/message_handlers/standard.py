@@ -58,24 +58,33 @@ class StandardMessageHandler(MessageHandler):
         Handlers are built from sections that the configuration loader has already checked.
         """
         server_config = self.config['server']
-        self.server_duid = server_config['duid']
-        self.allow_rapid_commit = server_config['allow-rapid-commit']
-
         configured = [handler_class.from_config(section, handler_id)
                       for handler_class, section, handler_id in self.config['option-handlers']]
+        opened: list[OptionHandler] = []
+        try:
+            for option_handler in configured:
+                option_handler.open(self.config)
+                opened.append(option_handler)
+        except BaseException:
+            for option_handler in opened:
+                option_handler.close()
+            raise
 
+        # Everything is built: only now replace the old state (see MessageHandler.handle_reload)
         old_handlers = getattr(self, 'option_handlers', [])
-        self.option_handlers = self.setup_handlers() + configured + self.cleanup_handlers(configured)
-        for option_handler in configured:
-            option_handler.open(self.config)
+        self.server_duid = server_config['duid']
+        self.allow_rapid_commit = server_config['allow-rapid-commit']
+        self.option_handlers = (self.setup_handlers(self.server_duid) + configured
+                                + self.cleanup_handlers(configured))
         for option_handler in old_handlers:
             option_handler.close()
 
-    def setup_handlers(self) -> list[OptionHandler]:
+    def setup_handlers(self, server_duid: DUID) -> list[OptionHandler]:
         """
+        :param server_duid: this server's DUID
         :return: the handlers that run before the configured ones
         """
-        return [ServerIdOptionHandler(self.server_duid), ClientIdOptionHandler(),
+        return [ServerIdOptionHandler(server_duid), ClientIdOptionHandler(),
                 InterfaceIdOptionHandler(), RemoteIdOptionHandler(), SubscriberIdOptionHandler(),
                 EchoRequestOptionHandler()]
 

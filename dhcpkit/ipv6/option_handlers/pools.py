@@ -23,9 +23,8 @@ from dhcpkit.ipv6.messages import (ConfirmMessage, DeclineMessage, RebindMessage
                                    ReplyMessage, RequestMessage, SolicitMessage)
 from dhcpkit.ipv6.option_base import Option
 from dhcpkit.ipv6.option_handlers import OptionHandler
-from dhcpkit.ipv6.option_handlers.status import CONFIRM_ANSWERED
-from dhcpkit.ipv6.options import (STATUS_NOTONLINK, STATUS_SUCCESS, ClientIdOption, IAAddressOption, IANAOption,
-                                  StatusCodeOption)
+from dhcpkit.ipv6.option_handlers.links import answer_confirm, lifetimes_from_section, link_from_section_id
+from dhcpkit.ipv6.options import ClientIdOption, IAAddressOption, IANAOption
 from dhcpkit.ipv6.transaction_bundle import TransactionBundle
 
 __all__ = ['AddressPoolOptionHandler', 'PrefixPoolOptionHandler']
@@ -83,20 +82,11 @@ class PoolOptionHandler(OptionHandler):
 
     @classmethod
     def from_config(cls, section: ConfigSection, option_handler_id: str | None = None) -> 'PoolOptionHandler':
-        if option_handler_id is None:
-            raise section.error(None, f"needs the link prefix in the section name: [option {cls.section_name} "
-                                      f"2001:db8:1::/64]")
-        try:
-            link = IPv6Network(option_handler_id)
-        except ValueError as error:
-            raise section.error(None, f"the section id must be the link prefix: {error}") from None
+        link = link_from_section_id(section, option_handler_id, cls.section_name)
         pool = cls.parse_section(section, link)
-        preferred = section.get_duration('preferred-lifetime', 3600)
-        valid = section.get_duration('valid-lifetime', 7200)
+        preferred, valid = lifetimes_from_section(section)
         quarantine = section.get_duration('quarantine-time', 3600)
-        assert preferred is not None and valid is not None and quarantine is not None
-        if preferred > valid:
-            raise section.error('preferred-lifetime', f"{preferred} s is longer than valid-lifetime ({valid} s)")
+        assert quarantine is not None
         return cls(link, pool, preferred, valid, quarantine)
 
     def open(self, config: dict[str, Any]) -> None:
@@ -178,7 +168,7 @@ class PoolOptionHandler(OptionHandler):
             self._last_purge = now
             self.purge_offers(now)
         held = [lease for lease in self.store.find_by_client(duid, ia.iaid, self.pool.lease_type)
-                if lease.pool == self.pool.pool_id and lease.effective_state(now) == LeaseState.BOUND]
+                if self.pool.contains(lease.resource) and lease.effective_state(now) == LeaseState.BOUND]
         if event in (LeaseEvent.SOLICIT, LeaseEvent.REQUEST):
             return self.assign(ia, duid, event, held, now)
         if event in (LeaseEvent.RENEW, LeaseEvent.REBIND):
@@ -258,21 +248,9 @@ class PoolOptionHandler(OptionHandler):
         return self.ia_class(ia.iaid)
 
     def confirm(self, bundle: TransactionBundle) -> None:
-        """
-        Judge a Confirm (RFC 8415 section 18.3.3): Success when every address is on this link, NotOnLink otherwise.
-        """
-        if CONFIRM_ANSWERED in bundle.marks or bundle.response is None or self.ia_class is not IANAOption:
-            return
-        addresses = [address for ia in bundle.request.get_options_of_type(IANAOption)
-                     for address in ia.get_addresses()]
-        if not addresses:
-            return
-        if all(address in self.link for address in addresses):
-            status = StatusCodeOption(STATUS_SUCCESS, "All addresses are on-link")
-        else:
-            status = StatusCodeOption(STATUS_NOTONLINK, "Some addresses are not on this link")
-        bundle.response.options.append(status)
-        bundle.marks.add(CONFIRM_ANSWERED)
+        """Judge a Confirm (RFC 8415 section 18.3.3); address pools know their link, prefix pools leave it."""
+        if self.ia_class is IANAOption:
+            answer_confirm(bundle, self.link)
 
     # Helpers
 
@@ -333,7 +311,7 @@ class PoolOptionHandler(OptionHandler):
         offered = [offer] if offer else []
         assert self.store is not None
         previous = [lease.resource for lease in self.store.find_by_client(duid, ia.iaid, self.pool.lease_type)
-                    if lease.pool == self.pool.pool_id]
+                    if self.pool.contains(lease.resource)]
         hints = [resource for resource in self.resources_in(ia) if self.pool.contains(resource)]
         tried: set[str] = set()
         for resource in offered + hints + previous:
