@@ -26,5 +26,7 @@ html_theme = 'alabaster'
 html_static_path: list[str] = []
 
 # Manual pages, as (source start file, name, description, authors, manual section) tuples.
-# Filled in when the daemon and tools have their own pages.
-man_pages: list[tuple[str, str, str, list[str], int]] = []
+man_pages: list[tuple[str, str, str, list[str], int]] = [
+    ('man/ipv6-dhcpd', 'ipv6-dhcpd', 'the dhcpkit DHCPv6 server', [author], 8),
+    ('man/ipv6-dhcpd.ini', 'ipv6-dhcpd.ini', 'configuration file of the dhcpkit DHCPv6 server', [author], 5),
+]

@@ -50,8 +50,9 @@ class OptionHandler:
 
     def open(self, config: dict[str, Any]) -> None:
         """
-        Open what the handler needs (files, databases) once it has been accepted into service. Runs before privileges
-        are dropped at start-up, and at reload.
+        Open what the handler needs (files, databases) once it has been accepted into service. The daemon builds its
+        message handler after dropping privileges, so what this opens belongs to the user the server runs as; it runs
+        again for the new handlers at every reload.
 
         :param config: the whole configuration, for settings outside the handler's own section (such as
                        ``config['server']['state-directory']``)

@@ -1,0 +1,284 @@
+"""
+The server's one UDP socket: receiving, filtering and wrapping requests, and sending replies.
+
+One socket bound to ``[::]:547`` receives for every interface; the kernel tells (``IPV6_PKTINFO``) on which
+interface each packet arrived and to which address it was sent, and :mod:`~dhcpkit.ipv6.server.interfaces` decides
+whether that is a configured interface and destination. One socket means nothing to re-bind when the interfaces
+change: a reload only joins or leaves multicast groups and swaps the table. Replies leave through the same socket
+with ``IPV6_PKTINFO`` naming their source address and interface, so they go out of the interface the request came in
+on, from the address the client talked to.
+"""
+import errno
+import logging
+import socket
+import struct
+from ipaddress import IPv6Address
+from typing import Any, Callable, Mapping
+
+from dhcpkit.ipv6 import SERVER_PORT
+from dhcpkit.ipv6.messages import Message
+from dhcpkit.ipv6.server.interfaces import MULTICAST_GROUPS, Interface, InterfaceSource, find_interfaces
+from dhcpkit.ipv6.server.packets import OutgoingPacket, PacketRejected, ReceivedPacket, wrap_message
+from dhcpkit.ipv6.server.statistics import Statistics
+from dhcpkit.protocol_element import MalformedInputError
+
+__all__ = ['Listener', 'open_server_socket', 'parse_pktinfo', 'make_pktinfo']
+
+logger = logging.getLogger(__name__)
+
+# Linux <linux/in6.h>; older Pythons do not have every constant in the socket module
+IPV6_RECVPKTINFO: int = getattr(socket, 'IPV6_RECVPKTINFO', 49)
+IPV6_PKTINFO: int = getattr(socket, 'IPV6_PKTINFO', 50)
+SO_RCVBUFFORCE: int = getattr(socket, 'SO_RCVBUFFORCE', 33)
+SO_SNDBUFFORCE: int = getattr(socket, 'SO_SNDBUFFORCE', 32)
+
+#: struct in6_pktinfo: the address and the interface index (an unsigned int in host byte order)
+_pktinfo = struct.Struct('@16sI')
+
+#: struct ipv6_mreq: the group and the interface index
+_mreq = struct.Struct('@16sI')
+
+#: A DHCPv6 message fits in one UDP datagram; read whole datagrams and notice truncation
+MAX_DATAGRAM = 65535
+
+#: Ask for this much socket buffer, so that a burst of requests waits in the kernel instead of being dropped there
+SOCKET_BUFFER = 4 * 1024 * 1024
+
+#: Read at most this many datagrams in one go, so that signals are noticed promptly under load
+RECEIVE_BATCH = 64
+
+
+def parse_pktinfo(ancillary: list[tuple[int, int, bytes]]) -> tuple[IPv6Address, int] | None:
+    """
+    Find the destination address and interface index in the ancillary data of :meth:`socket.socket.recvmsg`.
+
+    :param ancillary: the ancillary data items
+    :return: (destination, interface index), or None when the kernel did not say
+    """
+    for level, kind, data in ancillary:
+        if level == socket.IPPROTO_IPV6 and kind == IPV6_PKTINFO and len(data) >= _pktinfo.size:
+            address, index = _pktinfo.unpack_from(data)
+            return IPv6Address(address), index
+    return None
+
+
+def make_pktinfo(source: IPv6Address, interface_index: int) -> tuple[int, int, bytes]:
+    """
+    :param source: the source address to send from (``::`` lets the kernel choose)
+    :param interface_index: the interface to send out of
+    :return: the ancillary data item for :meth:`socket.socket.sendmsg`
+    """
+    return socket.IPPROTO_IPV6, IPV6_PKTINFO, _pktinfo.pack(source.packed, interface_index)
+
+
+def _set_buffer(sock: socket.socket, force_option: int, option: int) -> None:
+    # The *FORCE variants pass the system maximum but need CAP_NET_ADMIN; the plain ones are capped by it
+    for level, name in ((socket.SOL_SOCKET, force_option), (socket.SOL_SOCKET, option)):
+        try:
+            sock.setsockopt(level, name, SOCKET_BUFFER)
+            return
+        except OSError:
+            continue
+    logger.debug("Could not enlarge socket buffer option %d", option)
+
+
+def open_server_socket(port: int = SERVER_PORT) -> socket.socket:
+    """
+    Open the server's socket: IPv6 only, bound to every address on `port`, reporting destination and interface
+    of every packet.
+
+    :param port: the UDP port (547)
+    :return: the bound socket
+    :raises OSError: when the port cannot be bound (not root, or another server has it)
+    """
+    sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.setsockopt(socket.IPPROTO_IPV6, IPV6_RECVPKTINFO, 1)
+        _set_buffer(sock, SO_RCVBUFFORCE, socket.SO_RCVBUF)
+        _set_buffer(sock, SO_SNDBUFFORCE, socket.SO_SNDBUF)
+        sock.bind(('::', port))
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+class Listener:
+    """
+    Receives requests for the configured interfaces and sends replies.
+
+    The main thread calls :meth:`receive` and :meth:`update`; worker threads call :meth:`send`. The interface table
+    is replaced as a whole, never changed in place, so a worker never sees half an update.
+
+    :ivar interfaces: the interfaces listened on, by index
+    """
+
+    def __init__(self, sock: socket.socket, statistics: Statistics, source: InterfaceSource | None = None,
+                 report_exception: Callable[[str], None] | None = None):
+        """
+        :param sock: the socket from :func:`open_server_socket`
+        :param statistics: the counters to update
+        :param source: where interfaces come from (the real system by default)
+        :param report_exception: called (inside the ``except`` block) when parsing raised something other than
+                                 :class:`~dhcpkit.protocol_element.MalformedInputError`: a bug, which the worker's
+                                 runaway protection should count like any other
+        """
+        self.sock = sock
+        self.statistics = statistics
+        self.report_exception = report_exception
+        self.source = source
+        self.interfaces: dict[int, Interface] = {}
+        self._joined: set[tuple[int, IPv6Address]] = set()
+        self._missing_reported: set[str] = set()
+
+    def fileno(self) -> int:
+        """:return: the socket's file descriptor, for the selector"""
+        return self.sock.fileno()
+
+    # Interfaces and multicast groups
+
+    def update(self, interfaces_config: Mapping[str, Mapping[str, Any]]) -> None:
+        """
+        Look at the system's interfaces again and apply `interfaces_config`: swap in the new table and join and leave
+        multicast groups where it changed. Called at start, on reload and periodically (addresses come and go).
+        Changes are logged at INFO; a configured interface that does not exist is a WARNING, once until it appears.
+
+        :param interfaces_config: ``config['interfaces']``
+        """
+        table, missing = find_interfaces(interfaces_config, self.source)
+        for name in missing:
+            if name not in self._missing_reported:
+                logger.warning("Interface %s is configured but does not exist; listening on it when it appears", name)
+        self._missing_reported = set(missing)
+
+        wanted = {(index, group) for index, interface in table.items() if interface.multicast
+                  for group in MULTICAST_GROUPS}
+        for index, group in sorted(self._joined - wanted, key=str):
+            self._membership(socket.IPV6_LEAVE_GROUP, index, group)
+        for index, group in sorted(wanted - self._joined, key=str):
+            self._membership(socket.IPV6_JOIN_GROUP, index, group)
+
+        old = self.interfaces
+        self.interfaces = table
+        for index, interface in table.items():
+            if old.get(index) != interface:
+                logger.info("Listening on %s", interface.describe())
+        for index, interface in old.items():
+            if index not in table or table[index].name != interface.name:
+                logger.info("No longer listening on %s", interface.name)
+
+    def _membership(self, action: int, index: int, group: IPv6Address) -> None:
+        joining = action == socket.IPV6_JOIN_GROUP
+        try:
+            self.sock.setsockopt(socket.IPPROTO_IPV6, action, _mreq.pack(group.packed, index))
+        except OSError as error:
+            # Leaving a group of an interface that vanished fails harmlessly; a failed join means deaf multicast
+            if joining:
+                logger.error("Cannot join %s on interface index %d: %s", group, index, error.strerror)
+                return
+            if error.errno not in (errno.ENODEV, errno.EADDRNOTAVAIL, errno.EINVAL):
+                logger.warning("Cannot leave %s on interface index %d: %s", group, index, error.strerror)
+        if joining:
+            self._joined.add((index, group))
+        else:
+            self._joined.discard((index, group))
+
+    # Receiving
+
+    def receive(self, limit: int = RECEIVE_BATCH) -> list[ReceivedPacket]:
+        """
+        Read the datagrams waiting on the socket (at most `limit`) without blocking, and return those that are for
+        the server, parsed and wrapped. Everything else is counted and dropped here.
+
+        :param limit: the most datagrams to read
+        :return: the packets for the worker threads
+        """
+        packets = []
+        for _ in range(limit):
+            try:
+                data, ancillary, flags, address = self.sock.recvmsg(MAX_DATAGRAM, socket.CMSG_SPACE(_pktinfo.size),
+                                                                    socket.MSG_DONTWAIT)
+            except (BlockingIOError, InterruptedError):
+                break
+            except OSError as error:
+                # An ICMP error for an earlier reply can surface here; it is about that reply, not this socket
+                logger.debug("Receive error: %s", error)
+                continue
+            self.statistics.increment('received')
+            packet = self.accept(data, ancillary, flags, address)
+            if packet is not None:
+                packets.append(packet)
+        return packets
+
+    def accept(self, data: bytes, ancillary: list[tuple[int, int, bytes]], flags: int,
+               address: tuple[Any, ...]) -> ReceivedPacket | None:
+        """
+        Decide about one datagram: filter by interface and destination, parse, wrap.
+
+        :param data: the payload
+        :param ancillary: the ancillary data (with the packet info)
+        :param flags: the flags from :meth:`socket.socket.recvmsg`
+        :param address: the sender's socket address
+        :return: the packet for a worker, or None when it was dropped (and counted)
+        """
+        pktinfo = parse_pktinfo(ancillary)
+        if pktinfo is None or flags & (socket.MSG_TRUNC | socket.MSG_CTRUNC):
+            self._drop('dropped-filtered', "Dropping a truncated packet or one without packet info")
+            return None
+        destination, index = pktinfo
+        source = IPv6Address(str(address[0]).split('%', 1)[0])
+        if source.is_unspecified or source.is_multicast:
+            # Nobody to answer: a reply would go nowhere, or to a whole group
+            self._drop('dropped-filtered', "Dropping packet from %s: not a unicast sender", source)
+            return None
+        interface = self.interfaces.get(index)
+        if interface is None or not interface.accepts(destination):
+            self._drop('dropped-filtered', "Dropping packet from %s to %s on interface index %d: not listening there",
+                       source, destination, index)
+            return None
+        try:
+            _length, message = Message.parse(data)
+        except MalformedInputError as error:
+            self._drop('malformed', "Dropping malformed packet from %s on %s: %s", source, interface.name, error)
+            return None
+        except Exception:
+            if self.report_exception is None:
+                raise
+            self.report_exception(f"parsing a packet from {source} on {interface.name}")
+            return None
+        try:
+            wrapped = wrap_message(message, interface, source)
+        except PacketRejected as error:
+            self._drop(error.counter, "Dropping packet from %s on %s: %s", source, interface.name, error)
+            return None
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("Received from %s to %s on %s: %r", source, destination, interface.name, message)
+        return ReceivedPacket(message=message, wrapped=wrapped, interface=interface, source=source,
+                              destination=destination)
+
+    def _drop(self, counter: str, text: str, *arguments: object) -> None:
+        self.statistics.increment(counter)
+        logger.debug(text, *arguments)
+
+    # Sending
+
+    def send(self, packet: OutgoingPacket) -> None:
+        """
+        Send a reply. Called from worker threads; a UDP send is one system call, so the socket needs no lock.
+
+        :param packet: the datagram with its addressing
+        :raises OSError: when the kernel refuses it
+        """
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("Sending %d bytes from %s to [%s]:%d on interface index %d", len(packet.data),
+                         packet.source, packet.destination, packet.port, packet.interface_index)
+        self.sock.sendmsg([packet.data], [make_pktinfo(packet.source, packet.interface_index)], 0,
+                          packet.socket_address)
+
+    def close(self) -> None:
+        """Leave every group and close the socket."""
+        for index, group in list(self._joined):
+            self._membership(socket.IPV6_LEAVE_GROUP, index, group)
+        self.sock.close()

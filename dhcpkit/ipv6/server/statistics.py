@@ -1,0 +1,64 @@
+"""
+Counters of what happened to received packets, shared by the listener and the worker threads.
+
+Operators read them in the log (on SIGUSR1 and at exit) to see whether packets are being dropped and why, so every
+way a packet can end is one counter, and the log line always names every counter in the same order: scripts and
+tests can parse it.
+"""
+import threading
+
+__all__ = ['COUNTERS', 'Statistics']
+
+#: Every counter, in the order the log line shows them
+COUNTERS = (
+    'received',            # packets read from the socket
+    'malformed',           # bytes that do not parse as a DHCPv6 message
+    'invalid',             # parsed, but validate() refused it, or not a message a server answers, or too many hops
+    'dropped-queue-full',  # too many packets in flight
+    'dropped-filtered',    # not for us: unconfigured interface or destination, truncated
+    'handled',             # the message handler ran to completion
+    'replied',             # a reply was sent
+    'no-reply',            # the handler chose not to answer
+    'exceptions',          # unexpected exceptions while parsing or handling
+    'send-failed',         # the kernel refused to send a reply (no route, the address went away)
+)
+
+
+class Statistics:
+    """
+    Thread-safe counters. Increments come from the main thread (receiving) and from every worker thread (handling),
+    so they go through one lock; the lock is held for a dictionary update only.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts = dict.fromkeys(COUNTERS, 0)
+
+    def increment(self, counter: str, amount: int = 1) -> None:
+        """
+        Add to a counter.
+
+        :param counter: one of :data:`COUNTERS`
+        :param amount: how much to add
+        :raises KeyError: for a counter that does not exist, so that a typo fails loudly in tests
+        """
+        with self._lock:
+            self._counts[counter] += amount
+
+    def __getitem__(self, counter: str) -> int:
+        with self._lock:
+            return self._counts[counter]
+
+    def snapshot(self) -> dict[str, int]:
+        """
+        :return: a consistent copy of every counter
+        """
+        with self._lock:
+            return dict(self._counts)
+
+    def log_line(self) -> str:
+        """
+        :return: ``statistics: received=… malformed=… …`` with every counter in :data:`COUNTERS` order
+        """
+        counts = self.snapshot()
+        return 'statistics: ' + ' '.join(f'{name}={counts[name]}' for name in COUNTERS)

@@ -1,0 +1,169 @@
+"""Tests for dhcpkit.ipv6.server.listener: filtering, parsing and wrapping received datagrams, and the socket."""
+import select
+import socket
+import time
+from ipaddress import IPv6Address
+from typing import Any
+
+import pytest
+
+from dhcpkit.ipv6.messages import InformationRequestMessage, Message, RelayForwardMessage, SolicitMessage
+from dhcpkit.ipv6.options import InterfaceIdOption, RelayMessageOption
+from dhcpkit.ipv6.server.listener import (IPV6_PKTINFO, Listener, make_pktinfo, open_server_socket,
+                                          parse_pktinfo)
+from dhcpkit.ipv6.server.packets import OutgoingPacket
+from dhcpkit.ipv6.server.statistics import Statistics
+from tests.ipv6.server.test_interfaces import FakeSource, settings
+
+SYSTEM = FakeSource({'lo': (1, ['::1']), 'eth0': (2, ['2001:db8:1::1', 'fe80::1'])})
+SOLICIT = SolicitMessage(b'abc')
+
+
+class FakeSocket:
+    """Records socket options; enough for the parts of Listener that do not send or receive."""
+
+    def __init__(self) -> None:
+        self.options: list[tuple[int, int, Any]] = []
+
+    def setsockopt(self, level: int, name: int, value: Any) -> None:
+        self.options.append((level, name, value))
+
+    def fileno(self) -> int:
+        return -1
+
+    def close(self) -> None:
+        pass
+
+
+def make_listener(config: dict[str, Any] | None = None) -> tuple[Listener, FakeSocket, Statistics]:
+    sock = FakeSocket()
+    statistics = Statistics()
+    listener = Listener(sock, statistics, SYSTEM)  # type: ignore[arg-type]
+    listener.update(config if config is not None else {'eth0': settings()})
+    return listener, sock, statistics
+
+
+def pktinfo(destination: str, index: int) -> list[tuple[int, int, bytes]]:
+    return [make_pktinfo(IPv6Address(destination), index)]
+
+
+def test_pktinfo_round_trip() -> None:
+    item = make_pktinfo(IPv6Address('ff02::1:2'), 7)
+    assert item[:2] == (socket.IPPROTO_IPV6, IPV6_PKTINFO)
+    assert parse_pktinfo([(socket.SOL_SOCKET, 1, b''), item]) == (IPv6Address('ff02::1:2'), 7)
+    assert parse_pktinfo([]) is None
+    assert parse_pktinfo([(socket.IPPROTO_IPV6, IPV6_PKTINFO, b'short')]) is None
+
+
+def test_joins_groups_on_multicast_interfaces_and_leaves_them() -> None:
+    listener, sock, _statistics = make_listener()
+    joins = [value for _level, name, value in sock.options if name == socket.IPV6_JOIN_GROUP]
+    assert sorted(IPv6Address(value[:16]) for value in joins) == [IPv6Address('ff02::1:2'), IPv6Address('ff05::1:3')]
+    assert all(int.from_bytes(value[16:], 'little') == 2 for value in joins)
+
+    sock.options.clear()
+    listener.update({'eth0': settings(multicast=False)})
+    leaves = [value for _level, name, value in sock.options if name == socket.IPV6_LEAVE_GROUP]
+    assert len(leaves) == 2
+    assert not any(name == socket.IPV6_JOIN_GROUP for _level, name, _value in sock.options)
+
+    sock.options.clear()
+    listener.update({'eth0': settings(multicast=False)})
+    assert sock.options == []  # nothing changed, nothing done
+
+
+def test_accepts_multicast_request_and_wraps_it() -> None:
+    listener, _sock, statistics = make_listener()
+    packet = listener.accept(SOLICIT.save(), pktinfo('ff02::1:2', 2), 0, ('fe80::c1%eth0', 546, 0, 2))
+    assert packet is not None
+    assert packet.source == IPv6Address('fe80::c1')
+    assert packet.received_over_multicast
+    assert packet.message == SOLICIT
+    assert packet.wrapped == RelayForwardMessage(0, IPv6Address('2001:db8:1::1'), IPv6Address('fe80::c1'),
+                                                 [InterfaceIdOption(b'eth0'), RelayMessageOption(SOLICIT)])
+    assert statistics.snapshot()['dropped-filtered'] == 0
+
+
+@pytest.mark.parametrize('destination, index', [
+    ('ff02::1:2', 3),        # an interface that is not configured
+    ('ff02::1', 2),          # not a DHCPv6 group
+    ('2001:db8:1::1', 2),    # global-unicast-addresses = none
+    ('2001:db8:9::1', 2),    # not an address of the interface
+])
+def test_filters_interface_and_destination(destination: str, index: int) -> None:
+    listener, _sock, statistics = make_listener()
+    assert listener.accept(SOLICIT.save(), pktinfo(destination, index), 0, ('fe80::c1', 546, 0, 0)) is None
+    assert statistics['dropped-filtered'] == 1
+
+
+@pytest.mark.parametrize('source', ['::', 'ff02::1'])
+def test_filters_senders_that_cannot_be_answered(source: str) -> None:
+    listener, _sock, statistics = make_listener()
+    assert listener.accept(SOLICIT.save(), pktinfo('ff02::1:2', 2), 0, (source, 546, 0, 0)) is None
+    assert statistics['dropped-filtered'] == 1
+
+
+def test_filters_packets_without_packet_info_or_truncated() -> None:
+    listener, _sock, statistics = make_listener()
+    assert listener.accept(SOLICIT.save(), [], 0, ('fe80::c1', 546, 0, 0)) is None
+    assert listener.accept(SOLICIT.save(), pktinfo('ff02::1:2', 2), socket.MSG_TRUNC, ('fe80::c1', 546, 0, 0)) is None
+    assert statistics['dropped-filtered'] == 2
+
+
+@pytest.mark.parametrize('data', [b'', b'\x01ab', bytes.fromhex('01616263000100'), b'\x0c\x00'])
+def test_malformed_packets_are_counted(data: bytes) -> None:
+    listener, _sock, statistics = make_listener()
+    assert listener.accept(data, pktinfo('ff02::1:2', 2), 0, ('fe80::c1', 546, 0, 0)) is None
+    assert statistics['malformed'] == 1
+
+
+def test_too_many_hops_is_invalid() -> None:
+    listener, _sock, statistics = make_listener()
+    relayed = RelayForwardMessage(8, options=[RelayMessageOption(SOLICIT)])
+    assert listener.accept(relayed.save(), pktinfo('fe80::1', 2), 0, ('fe80::99', 547, 0, 0)) is None
+    assert statistics['invalid'] == 1
+
+
+def test_unexpected_parse_errors_are_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    reported: list[str] = []
+    listener, _sock, _statistics = make_listener()
+    listener.report_exception = reported.append
+
+    def broken_parse(*_args: Any) -> Any:
+        raise IndexError("a bug in a plugin")
+    monkeypatch.setattr(Message, 'parse', broken_parse)
+    assert listener.accept(SOLICIT.save(), pktinfo('ff02::1:2', 2), 0, ('fe80::c1', 546, 0, 0)) is None
+    assert reported and 'fe80::c1' in reported[0]
+
+
+def test_real_socket_on_loopback() -> None:
+    """Receive and answer through a real socket on ::1 (an unprivileged port, so no root needed)."""
+    server = open_server_socket(port=0)
+    port = server.getsockname()[1]
+    statistics = Statistics()
+    listener = Listener(server, statistics)
+    listener.update({'lo': settings(multicast=False, global_unicast_addresses=[IPv6Address('::1')])})
+    with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as client:
+        client.bind(('::1', 0))
+        client.settimeout(5)
+        request = InformationRequestMessage(b'xyz')
+        client.sendto(request.save(), ('::1', port))
+        client.sendto(b'', ('::1', port))
+        packets: list[Any] = []
+        deadline = time.monotonic() + 5
+        while statistics['received'] < 2 and time.monotonic() < deadline:
+            select.select([server], [], [], 0.1)
+            packets += listener.receive()
+        assert statistics['received'] == 2 and statistics['malformed'] == 1
+        assert len(packets) == 1
+        packet = packets[0]
+        assert packet.message == request
+        assert packet.destination == IPv6Address('::1')
+        assert packet.interface.name == 'lo'
+
+        client_port = client.getsockname()[1]
+        listener.send(OutgoingPacket(b'answer', IPv6Address('::1'), client_port, IPv6Address('::1'), 1))
+        data, address = client.recvfrom(100)
+        assert data == b'answer'
+        assert address[:2] == ('::1', port)
+    listener.close()

@@ -1,0 +1,157 @@
+"""Tests for dhcpkit.ipv6.server.worker: validation, handling, replies, the in-flight bound, runaway protection."""
+import threading
+from ipaddress import IPv6Address
+from typing import Any, Callable
+
+import pytest
+
+from dhcpkit.ipv6.message_handlers import MessageHandler
+from dhcpkit.ipv6.messages import (AdvertiseMessage, Message, RelayForwardMessage, RelayReplyMessage, ReplyMessage,
+                                   SolicitMessage)
+from dhcpkit.ipv6.options import ClientIdOption
+from dhcpkit.ipv6.server.interfaces import Interface
+from dhcpkit.ipv6.server.packets import OutgoingPacket, ReceivedPacket, wrap_message
+from dhcpkit.ipv6.server.runaway import RunawayProtection
+from dhcpkit.ipv6.server.statistics import Statistics
+from dhcpkit.ipv6.server.worker import Worker
+from dhcpkit.ipv6.duids import LinkLayerDUID
+
+ETH0 = Interface('eth0', 2, True, (IPv6Address('fe80::1'),), (), frozenset({IPv6Address('fe80::1')}))
+CLIENT = IPv6Address('fe80::c1')
+SOLICIT = SolicitMessage(b'abc', [ClientIdOption(LinkLayerDUID(1, b'\x00\x11\x22\x33\x44\x55'))])
+
+
+class FakeHandler(MessageHandler):
+    """Answers with what `answer` returns; records what it saw."""
+
+    def __init__(self, answer: Callable[[RelayForwardMessage], RelayReplyMessage | None]):
+        self.answer = answer
+        self.seen: list[tuple[RelayForwardMessage, bool]] = []
+        super().__init__({})
+
+    def handle(self, received_message: RelayForwardMessage,
+               received_over_multicast: bool) -> RelayReplyMessage | None:
+        self.seen.append((received_message, received_over_multicast))
+        return self.answer(received_message)
+
+
+def advertise(relay_forward: RelayForwardMessage) -> RelayReplyMessage:
+    return relay_forward.wrap_response(AdvertiseMessage(b'abc'))
+
+
+def packet(message: Message = SOLICIT, destination: str = 'ff02::1:2') -> ReceivedPacket:
+    return ReceivedPacket(message, wrap_message(message, ETH0, CLIENT), ETH0, CLIENT, IPv6Address(destination))
+
+
+class Harness:
+    def __init__(self, answer: Callable[[RelayForwardMessage], RelayReplyMessage | None] = advertise,
+                 queue_size: int = 100, max_exceptions: int = 100, send_error: OSError | None = None):
+        self.handler = FakeHandler(answer)
+        self.statistics = Statistics()
+        self.sent: list[OutgoingPacket] = []
+        self.runaway_calls = 0
+        self.send_error = send_error
+        self.worker = Worker(self.handler, self.statistics, self.send, threads=2, queue_size=queue_size,
+                             runaway=RunawayProtection(max_exceptions, 60.0), on_runaway=self.on_runaway)
+
+    def send(self, outgoing: OutgoingPacket) -> None:
+        if self.send_error:
+            raise self.send_error
+        self.sent.append(outgoing)
+
+    def on_runaway(self) -> None:
+        self.runaway_calls += 1
+
+    def run(self, *packets: ReceivedPacket) -> dict[str, int]:
+        for received in packets:
+            self.worker.submit(received)
+        assert self.worker.drain(10)
+        self.worker.shutdown()
+        return self.statistics.snapshot()
+
+
+def test_request_is_answered() -> None:
+    harness = Harness()
+    counts = harness.run(packet())
+    assert (counts['handled'], counts['replied']) == (1, 1)
+    assert harness.handler.seen[0][1] is True  # received over multicast
+    assert harness.sent == [OutgoingPacket(AdvertiseMessage(b'abc').save(), CLIENT, 546, IPv6Address('fe80::1'), 2)]
+
+
+def test_no_reply() -> None:
+    harness = Harness(answer=lambda _message: None)
+    counts = harness.run(packet(destination='fe80::1'))
+    assert (counts['handled'], counts['no-reply'], counts['replied']) == (1, 1, 0)
+    assert harness.handler.seen[0][1] is False
+    assert harness.sent == []
+
+
+@pytest.mark.parametrize('message', [
+    SolicitMessage(b'ab'),  # a transaction id that is too short: validate() refuses it
+    SolicitMessage(b'abc'),  # no Client Identifier
+    ReplyMessage(b'abc'),  # not a message a server answers
+])
+def test_invalid_messages_never_reach_the_handler(message: Message) -> None:
+    harness = Harness()
+    counts = harness.run(packet(message))
+    assert counts['invalid'] == 1
+    assert harness.handler.seen == []
+
+
+def test_unexpected_exceptions_are_logged_counted_and_trip_the_protection(caplog: pytest.LogCaptureFixture) -> None:
+    def fail(_message: RelayForwardMessage) -> RelayReplyMessage:
+        raise RuntimeError("the lease database is gone")
+    harness = Harness(answer=fail, max_exceptions=2)
+    counts = harness.run(packet(), packet(), packet())
+    assert counts['exceptions'] == 3
+    assert harness.runaway_calls == 1
+    assert harness.worker.runaway.tripped
+    assert 'the lease database is gone' in caplog.text
+    assert 'Traceback' in caplog.text
+
+
+def test_answer_to_someone_else_is_an_exception() -> None:
+    harness = Harness(answer=lambda message: RelayReplyMessage(0, message.link_address, IPv6Address('fe80::bad'),
+                                                               advertise(message).options))
+    counts = harness.run(packet())
+    assert counts['exceptions'] == 1
+    assert harness.sent == []
+
+
+def test_send_failure_is_counted_but_not_an_exception() -> None:
+    harness = Harness(send_error=OSError(101, 'Network is unreachable'))
+    counts = harness.run(packet())
+    assert (counts['send-failed'], counts['exceptions'], counts['replied']) == (1, 0, 0)
+
+
+def test_queue_full_drops_new_packets() -> None:
+    release = threading.Event()
+    started = threading.Semaphore(0)
+
+    def slow(message: RelayForwardMessage) -> RelayReplyMessage:
+        started.release()
+        assert release.wait(10)
+        return advertise(message)
+    harness = Harness(answer=slow, queue_size=3)
+    accepted = [harness.worker.submit(packet()) for _ in range(5)]
+    assert accepted == [True, True, True, False, False]
+    assert harness.worker.in_flight == 3
+    assert harness.statistics['dropped-queue-full'] == 2
+    release.set()
+    counts = harness.run()
+    assert counts['replied'] == 3
+    assert harness.worker.in_flight == 0
+
+
+def test_drain_times_out_with_work_in_flight() -> None:
+    release = threading.Event()
+
+    def stuck(message: RelayForwardMessage) -> Any:
+        release.wait(10)
+        return None
+    harness = Harness(answer=stuck)
+    harness.worker.submit(packet())
+    assert not harness.worker.drain(0.05)
+    release.set()
+    assert harness.worker.drain(10)
+    harness.worker.shutdown()
