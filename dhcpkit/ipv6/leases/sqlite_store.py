@@ -1,23 +1,31 @@
 """
-The embedded lease store: one SQLite database (standard library) in the state directory.
+The embedded lease store: one SQLite database (standard library) in the state directory, with an index in memory.
 
-The database runs in WAL mode with ``synchronous=FULL``: a transaction is on disk when its commit returns, so a lease
-the server confirms in a Reply survives a crash at any instant. One connection is shared by all worker threads
-behind a lock; the claim is a single ``INSERT ... ON CONFLICT DO UPDATE ... WHERE`` statement, so the database itself
-decides which of two competing clients gets a resource.
+Reads are served from memory. Every change is applied to the memory index under a lock (that is where two clients
+competing for one resource are told apart) and then written by one writer thread that commits the changes of many
+worker threads in one transaction (group commit). A change returns only when its transaction is on disk: the
+database runs in WAL mode with ``synchronous=FULL``, so a lease the server confirms in a Reply survives a crash at
+any instant, while one fsync serves every Reply that was waiting for it.
 """
+import logging
 import os
 import sqlite3
 import threading
-from typing import Iterable
+from typing import Any, Iterable, Sequence
 
 from dhcpkit.ipv6.leases import Lease, LeaseStore
 from dhcpkit.ipv6.leases.lifecycle import LeaseState
 
-__all__ = ['SQLiteLeaseStore', 'open_lease_store', 'release_lease_store', 'LEASE_DATABASE_NAME']
+__all__ = ['SQLiteLeaseStore', 'open_lease_store', 'release_lease_store', 'LEASE_DATABASE_NAME',
+           'LeaseStoreError']
+
+logger = logging.getLogger(__name__)
 
 #: The file name of the lease database inside the state directory
 LEASE_DATABASE_NAME = 'leases.sqlite'
+
+#: The most changes one transaction carries
+MAX_BATCH = 1000
 
 _SCHEMA = '''
 CREATE TABLE IF NOT EXISTS leases (
@@ -32,45 +40,50 @@ CREATE TABLE IF NOT EXISTS leases (
     updated         INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS leases_by_client ON leases (duid, iaid, lease_type);
-CREATE INDEX IF NOT EXISTS leases_by_pool ON leases (pool, state, valid_until);
 '''
 
 _COLUMNS = 'resource, lease_type, pool, duid, iaid, state, preferred_until, valid_until, updated'
+_UPSERT = f'INSERT OR REPLACE INTO leases ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'
+_DELETE = 'DELETE FROM leases WHERE resource = ?'
 
-# A claim succeeds when there is no record, or when the record is the same IA's (unless that IA declined it), or
-# released, or expired, or its quarantine is over.
-_CLAIM = f'''
-INSERT INTO leases ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (resource) DO UPDATE SET
-    lease_type = excluded.lease_type, pool = excluded.pool, duid = excluded.duid, iaid = excluded.iaid,
-    state = excluded.state, preferred_until = excluded.preferred_until, valid_until = excluded.valid_until,
-    updated = excluded.updated
-WHERE (leases.duid = excluded.duid AND leases.iaid = excluded.iaid AND leases.lease_type = excluded.lease_type
-       AND leases.state != 'declined')
-   OR leases.state IN ('released', 'expired', 'free')
-   OR leases.valid_until <= ?
-'''
-
-_UPDATE = '''
-UPDATE leases SET state = ?, preferred_until = ?, valid_until = ?, updated = ?
-WHERE resource = ? AND duid = ? AND iaid = ? AND lease_type = ?
-'''
+ClientKey = tuple[bytes, bytes, str]
 
 
-def _row_to_lease(row: tuple[str, str, str, bytes, bytes, str, int, int, int]) -> Lease:
-    return Lease(row[0], row[1], row[2], bytes(row[3]), bytes(row[4]), LeaseState(row[5]), row[6], row[7], row[8])
+class LeaseStoreError(Exception):
+    """The database could not store a change; the change is not durable and must not be promised to a client."""
+
+
+class _Write:
+    """One change waiting for the writer: an upsert (a lease) or a delete (a resource)."""
+
+    __slots__ = ('lease', 'resource', 'done', 'error')
+
+    def __init__(self, lease: Lease | None, resource: str):
+        self.lease = lease
+        self.resource = resource
+        self.done = threading.Event()
+        self.error: BaseException | None = None
+
+
+def _row_to_lease(row: Sequence[Any]) -> Lease:
+    return Lease(str(row[0]), str(row[1]), str(row[2]), bytes(row[3]), bytes(row[4]), LeaseState(row[5]),
+                 int(row[6]), int(row[7]), int(row[8]))
+
+
+def _copy(lease: Lease) -> Lease:
+    return Lease(lease.resource, lease.lease_type, lease.pool, lease.duid, lease.iaid, lease.state,
+                 lease.preferred_until, lease.valid_until, lease.updated)
 
 
 class SQLiteLeaseStore(LeaseStore):
     """
-    Leases in an SQLite database file.
+    Leases in an SQLite database file, indexed in memory, written with group commit.
 
     :ivar path: the database file
     """
 
     def __init__(self, path: str):
         self.path = path
-        self._lock = threading.Lock()
         directory = os.path.dirname(os.path.abspath(path))
         os.makedirs(directory, mode=0o700, exist_ok=True)
         self._connection = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
@@ -78,53 +91,163 @@ class SQLiteLeaseStore(LeaseStore):
         self._connection.execute('PRAGMA synchronous = FULL')
         self._connection.executescript(_SCHEMA)
 
+        self._lock = threading.Lock()
+        self._by_resource: dict[str, Lease] = {}
+        self._by_client: dict[ClientKey, set[str]] = {}
+        self._load_index()
+
+        self._pending: list[_Write] = []
+        self._pending_ready = threading.Condition(threading.Lock())
+        self._closing = False
+        self._writer = threading.Thread(target=self._write_loop, name='dhcpkit-lease-writer', daemon=True)
+        self._writer.start()
+
+    # The memory index
+
+    def _load_index(self) -> None:
+        rows = self._connection.execute(f'SELECT {_COLUMNS} FROM leases').fetchall()
+        with self._lock:
+            self._by_resource.clear()
+            self._by_client.clear()
+            for row in rows:
+                self._index(_row_to_lease(row))
+
+    def _index(self, lease: Lease) -> None:
+        old = self._by_resource.get(lease.resource)
+        if old is not None:
+            self._unindex_client(old)
+        self._by_resource[lease.resource] = lease
+        self._by_client.setdefault((lease.duid, lease.iaid, lease.lease_type), set()).add(lease.resource)
+
+    def _unindex_client(self, lease: Lease) -> None:
+        key = (lease.duid, lease.iaid, lease.lease_type)
+        resources = self._by_client.get(key)
+        if resources is not None:
+            resources.discard(lease.resource)
+            if not resources:
+                del self._by_client[key]
+
+    # Reads
+
     def get(self, resource: str) -> Lease | None:
         with self._lock:
-            row = self._connection.execute(f'SELECT {_COLUMNS} FROM leases WHERE resource = ?',
-                                           (resource,)).fetchone()
-        return _row_to_lease(row) if row else None
+            lease = self._by_resource.get(resource)
+            return _copy(lease) if lease else None
 
     def find_by_client(self, duid: bytes, iaid: bytes, lease_type: str) -> list[Lease]:
         with self._lock:
-            rows = self._connection.execute(
-                f'SELECT {_COLUMNS} FROM leases WHERE duid = ? AND iaid = ? AND lease_type = ? ORDER BY updated DESC',
-                (duid, iaid, lease_type)).fetchall()
-        return [_row_to_lease(row) for row in rows]
-
-    def claim(self, lease: Lease, now: int) -> bool:
-        with self._lock:
-            cursor = self._connection.execute(_CLAIM, (
-                lease.resource, lease.lease_type, lease.pool, lease.duid, lease.iaid, lease.state.value,
-                lease.preferred_until, lease.valid_until, lease.updated, now))
-            return cursor.rowcount == 1
-
-    def update(self, lease: Lease) -> bool:
-        with self._lock:
-            cursor = self._connection.execute(_UPDATE, (
-                lease.state.value, lease.preferred_until, lease.valid_until, lease.updated,
-                lease.resource, lease.duid, lease.iaid, lease.lease_type))
-            return cursor.rowcount == 1
+            leases = [_copy(self._by_resource[resource])
+                      for resource in self._by_client.get((duid, iaid, lease_type), ())]
+        leases.sort(key=lambda lease: lease.updated, reverse=True)
+        return leases
 
     def used_resources(self, pool: str, now: int) -> set[str]:
         with self._lock:
-            rows = self._connection.execute(
-                "SELECT resource FROM leases WHERE pool = ? AND state IN ('bound', 'declined') AND valid_until > ?",
-                (pool, now)).fetchall()
-        return {row[0] for row in rows}
+            return {resource for resource, lease in self._by_resource.items()
+                    if lease.pool == pool and lease.state in (LeaseState.BOUND, LeaseState.DECLINED)
+                    and lease.valid_until > now}
 
     def leases(self) -> Iterable[Lease]:
         with self._lock:
-            rows = self._connection.execute(f'SELECT {_COLUMNS} FROM leases ORDER BY lease_type, resource').fetchall()
-        return [_row_to_lease(row) for row in rows]
+            leases = [_copy(lease) for lease in self._by_resource.values()]
+        leases.sort(key=lambda lease: (lease.lease_type, lease.resource))
+        return leases
+
+    # Changes: decided in memory under the lock, then made durable by the writer before returning
+
+    def claim(self, lease: Lease, now: int) -> bool:
+        with self._lock:
+            current = self._by_resource.get(lease.resource)
+            if current is not None and not self._claimable(current, lease, now):
+                return False
+            stored = _copy(lease)
+            self._index(stored)
+        self._write(stored, lease.resource)
+        return True
+
+    @staticmethod
+    def _claimable(current: Lease, lease: Lease, now: int) -> bool:
+        """A resource can be claimed when it is the same IA's (and not declined), released, expired or free."""
+        if current.belongs_to(lease.duid, lease.iaid, lease.lease_type) and current.state != LeaseState.DECLINED:
+            return True
+        return (current.state in (LeaseState.RELEASED, LeaseState.EXPIRED, LeaseState.FREE)
+                or current.valid_until <= now)
+
+    def update(self, lease: Lease) -> bool:
+        with self._lock:
+            current = self._by_resource.get(lease.resource)
+            if current is None or not current.belongs_to(lease.duid, lease.iaid, lease.lease_type):
+                return False
+            stored = _copy(lease)
+            stored.pool = current.pool
+            self._index(stored)
+        self._write(stored, lease.resource)
+        return True
 
     def delete(self, resource: str) -> bool:
         with self._lock:
-            cursor = self._connection.execute('DELETE FROM leases WHERE resource = ?', (resource,))
-            return cursor.rowcount == 1
+            current = self._by_resource.pop(resource, None)
+            if current is None:
+                return False
+            self._unindex_client(current)
+        self._write(None, resource)
+        return True
+
+    def _write(self, lease: Lease | None, resource: str) -> None:
+        """Queue a change for the writer and wait until it is on disk."""
+        write = _Write(lease, resource)
+        with self._pending_ready:
+            if self._closing:
+                raise LeaseStoreError("The lease store is closed")
+            self._pending.append(write)
+            self._pending_ready.notify()
+        write.done.wait()
+        if write.error is not None:
+            raise LeaseStoreError(f"Cannot store the lease of {resource}: {write.error}") from write.error
+
+    def _write_loop(self) -> None:
+        """The writer thread: commit whatever is waiting in one transaction, then wake its waiters."""
+        while True:
+            with self._pending_ready:
+                while not self._pending and not self._closing:
+                    self._pending_ready.wait()
+                if not self._pending and self._closing:
+                    return
+                batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+            error: BaseException | None = None
+            try:
+                self._connection.execute('BEGIN IMMEDIATE')
+                for write in batch:
+                    if write.lease is None:
+                        self._connection.execute(_DELETE, (write.resource,))
+                    else:
+                        lease = write.lease
+                        self._connection.execute(_UPSERT, (
+                            lease.resource, lease.lease_type, lease.pool, lease.duid, lease.iaid, lease.state.value,
+                            lease.preferred_until, lease.valid_until, lease.updated))
+                self._connection.execute('COMMIT')
+            except Exception as exception:
+                error = exception
+                logger.error("Cannot write %d lease changes to %s: %s", len(batch), self.path, exception)
+                try:
+                    self._connection.execute('ROLLBACK')
+                except sqlite3.Error:
+                    pass
+                # The memory index ran ahead of the database: make it the database's again
+                try:
+                    self._load_index()
+                except sqlite3.Error:
+                    logger.exception("Cannot reload the lease index from %s", self.path)
+            for write in batch:
+                write.error = error
+                write.done.set()
 
     def close(self) -> None:
-        with self._lock:
-            self._connection.close()
+        with self._pending_ready:
+            self._closing = True
+            self._pending_ready.notify_all()
+        self._writer.join()
+        self._connection.close()
 
 
 _open_stores: dict[str, tuple[SQLiteLeaseStore, int]] = {}

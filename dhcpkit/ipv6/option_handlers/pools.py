@@ -323,13 +323,15 @@ class PoolOptionHandler(OptionHandler):
                 tried.add(resource)
                 yield resource
         if self.pool.size <= SCAN_LIMIT:
+            # Unused resources first; other clients' released and expired ones only when nothing else is left
             used = self.store.used_resources(self.pool.pool_id, now)
-            for index in range(self.pool.size):
-                resource = self.pool.resource_at(index)
-                if resource not in used and resource not in tried and self.is_available(
-                        resource, duid, ia.iaid, now, True):
-                    tried.add(resource)
-                    yield resource
+            for take_others_old in (False, True):
+                for index in range(self.pool.size):
+                    resource = self.pool.resource_at(index)
+                    if resource not in used and resource not in tried and self.is_available(
+                            resource, duid, ia.iaid, now, take_others_old):
+                        tried.add(resource)
+                        yield resource
 
     def purge_offers(self, now: float) -> None:
         """Forget offers whose time is over."""

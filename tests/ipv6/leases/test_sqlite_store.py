@@ -1,0 +1,372 @@
+"""
+Tests for :class:`dhcpkit.ipv6.leases.sqlite_store.SQLiteLeaseStore` (and :class:`dhcpkit.ipv6.leases.Lease`).
+
+What the server relies on: a claim is atomic (one winner per resource, even across threads), it respects other
+clients' bindings and quarantines, and it is durable and visible to anyone reading the file when it returns.
+"""
+import dataclasses
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from dhcpkit.ipv6.leases import FOREVER, LEASE_TYPE_NA, LEASE_TYPE_PD, Lease
+from dhcpkit.ipv6.leases.lifecycle import LeaseState
+from dhcpkit.ipv6.leases.sqlite_store import (LEASE_DATABASE_NAME, LeaseStoreError, SQLiteLeaseStore,
+                                              open_lease_store, release_lease_store)
+
+NOW = 1_800_000_000
+POOL = 'na 2001:db8:1::1:0-2001:db8:1::1:ffff'
+PD_POOL = 'pd 2001:db8:100::/48/64'
+DUID_A = bytes.fromhex('00030001020000000001')
+DUID_B = bytes.fromhex('00030001020000000002')
+IAID_1 = bytes.fromhex('00000001')
+IAID_2 = bytes.fromhex('00000002')
+
+
+def lease(resource: str = '2001:db8:1::1:1', duid: bytes = DUID_A, iaid: bytes = IAID_1,
+          state: LeaseState = LeaseState.BOUND, valid: int = 7200, lease_type: str = LEASE_TYPE_NA,
+          pool: str = POOL, now: int = NOW) -> Lease:
+    """A lease with lifetimes counted from `now` (valid for `valid` seconds, preferred for half of that)."""
+    return Lease(resource, lease_type, pool, duid, iaid, state, now + valid // 2, now + valid, now)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    opened = SQLiteLeaseStore(str(tmp_path / LEASE_DATABASE_NAME))
+    yield opened
+    opened.close()
+
+
+def raw_rows(path: str) -> list[tuple]:
+    """Read the table with a connection of our own, as another process would."""
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute('SELECT resource, duid, iaid, state, valid_until FROM leases '
+                                  'ORDER BY resource').fetchall()
+    finally:
+        connection.close()
+
+
+# Lease itself
+
+@pytest.mark.parametrize(('state', 'valid_until', 'now', 'expected'), [
+    (LeaseState.BOUND, NOW + 1, NOW, LeaseState.BOUND),
+    (LeaseState.BOUND, NOW, NOW, LeaseState.EXPIRED),
+    (LeaseState.BOUND, NOW - 1, NOW, LeaseState.EXPIRED),
+    (LeaseState.BOUND, FOREVER, NOW, LeaseState.BOUND),
+    (LeaseState.DECLINED, NOW + 1, NOW, LeaseState.DECLINED),
+    (LeaseState.DECLINED, NOW, NOW, LeaseState.FREE),
+    (LeaseState.RELEASED, NOW + 100, NOW, LeaseState.RELEASED),
+    (LeaseState.EXPIRED, NOW + 100, NOW, LeaseState.EXPIRED),
+])
+def test_effective_state(state: LeaseState, valid_until: int, now: int, expected: LeaseState) -> None:
+    record = dataclasses.replace(lease(state=state), valid_until=valid_until)
+    assert record.effective_state(now) == expected
+
+
+def test_belongs_to() -> None:
+    record = lease()
+    assert record.belongs_to(DUID_A, IAID_1, LEASE_TYPE_NA)
+    assert not record.belongs_to(DUID_B, IAID_1, LEASE_TYPE_NA)
+    assert not record.belongs_to(DUID_A, IAID_2, LEASE_TYPE_NA)
+    assert not record.belongs_to(DUID_A, IAID_1, LEASE_TYPE_PD)
+
+
+# The basic operations
+
+def test_empty(store: SQLiteLeaseStore) -> None:
+    assert store.get('2001:db8:1::1:1') is None
+    assert store.find_by_client(DUID_A, IAID_1, LEASE_TYPE_NA) == []
+    assert list(store.leases()) == []
+    assert store.used_resources(POOL, NOW) == set()
+    assert not store.delete('2001:db8:1::1:1')
+    assert not store.update(lease())
+
+
+def test_claim_and_get(store: SQLiteLeaseStore) -> None:
+    record = lease()
+    assert store.claim(record, NOW)
+    stored = store.get(record.resource)
+    assert stored == record
+    assert isinstance(stored.duid, bytes) and isinstance(stored.iaid, bytes)
+    assert stored.state is LeaseState.BOUND
+
+
+def test_claim_prefix(store: SQLiteLeaseStore) -> None:
+    record = lease('2001:db8:100:1::/64', lease_type=LEASE_TYPE_PD, pool=PD_POOL)
+    assert store.claim(record, NOW)
+    assert store.get('2001:db8:100:1::/64') == record
+    assert store.find_by_client(DUID_A, IAID_1, LEASE_TYPE_PD) == [record]
+    assert store.find_by_client(DUID_A, IAID_1, LEASE_TYPE_NA) == []
+
+
+def test_forever_is_stored(store: SQLiteLeaseStore) -> None:
+    record = dataclasses.replace(lease(), preferred_until=FOREVER, valid_until=FOREVER)
+    assert store.claim(record, NOW)
+    assert store.get(record.resource) == record
+
+
+def test_update(store: SQLiteLeaseStore) -> None:
+    assert store.claim(lease(), NOW)
+    later = lease(now=NOW + 100)
+    assert store.update(later)
+    assert store.get(later.resource) == later
+
+
+def test_update_needs_the_same_ia(store: SQLiteLeaseStore) -> None:
+    assert store.claim(lease(), NOW)
+    for other in (lease(duid=DUID_B), lease(iaid=IAID_2), lease(lease_type=LEASE_TYPE_PD),
+                  lease('2001:db8:1::1:2')):
+        assert not store.update(dataclasses.replace(other, state=LeaseState.RELEASED))
+    assert store.get('2001:db8:1::1:1') == lease()
+
+
+def test_update_to_released_and_declined(store: SQLiteLeaseStore) -> None:
+    assert store.claim(lease(), NOW)
+    assert store.update(dataclasses.replace(lease(), state=LeaseState.RELEASED, valid_until=NOW))
+    assert store.get('2001:db8:1::1:1').state == LeaseState.RELEASED
+    assert store.update(dataclasses.replace(lease(), state=LeaseState.DECLINED, valid_until=NOW + 60))
+    assert store.get('2001:db8:1::1:1').state == LeaseState.DECLINED
+
+
+def test_find_by_client(store: SQLiteLeaseStore) -> None:
+    first = lease('2001:db8:1::1:1')
+    second = lease('2001:db8:1::1:2', now=NOW + 10)
+    other_ia = lease('2001:db8:1::1:3', iaid=IAID_2)
+    other_client = lease('2001:db8:1::1:4', duid=DUID_B)
+    for record in (first, second, other_ia, other_client):
+        assert store.claim(record, NOW)
+    # Most recently changed first
+    assert store.find_by_client(DUID_A, IAID_1, LEASE_TYPE_NA) == [second, first]
+    assert store.find_by_client(DUID_A, IAID_2, LEASE_TYPE_NA) == [other_ia]
+    assert store.find_by_client(DUID_B, IAID_1, LEASE_TYPE_NA) == [other_client]
+    assert store.find_by_client(DUID_B, IAID_2, LEASE_TYPE_NA) == []
+
+
+def test_find_by_client_returns_every_state(store: SQLiteLeaseStore) -> None:
+    assert store.claim(lease('2001:db8:1::1:1'), NOW)
+    assert store.claim(lease('2001:db8:1::1:2', state=LeaseState.RELEASED), NOW)
+    assert store.claim(lease('2001:db8:1::1:3', state=LeaseState.DECLINED), NOW)
+    found = store.find_by_client(DUID_A, IAID_1, LEASE_TYPE_NA)
+    assert {record.state for record in found} == {LeaseState.BOUND, LeaseState.RELEASED, LeaseState.DECLINED}
+
+
+def test_used_resources(store: SQLiteLeaseStore) -> None:
+    assert store.claim(lease('2001:db8:1::1:1'), NOW)                                   # bound
+    assert store.claim(lease('2001:db8:1::1:2', state=LeaseState.DECLINED), NOW)        # quarantined
+    assert store.claim(lease('2001:db8:1::1:3', state=LeaseState.RELEASED), NOW)        # free again
+    assert store.claim(lease('2001:db8:1::1:4', state=LeaseState.EXPIRED), NOW)         # free again
+    assert store.claim(lease('2001:db8:1::1:5', valid=10, now=NOW - 100), NOW)          # bound, but past
+    assert store.claim(lease('2001:db8:1::1:6', state=LeaseState.DECLINED, valid=10, now=NOW - 100), NOW)
+    assert store.claim(lease('2001:db8:100::/64', lease_type=LEASE_TYPE_PD, pool=PD_POOL), NOW)
+    assert store.used_resources(POOL, NOW) == {'2001:db8:1::1:1', '2001:db8:1::1:2'}
+    assert store.used_resources(PD_POOL, NOW) == {'2001:db8:100::/64'}
+    assert store.used_resources('no such pool', NOW) == set()
+    # Later, everything has run out
+    assert store.used_resources(POOL, NOW + 7200) == set()
+
+
+def test_leases_lists_everything_sorted(store: SQLiteLeaseStore) -> None:
+    records = [lease('2001:db8:1::1:2'), lease('2001:db8:100::/64', lease_type=LEASE_TYPE_PD, pool=PD_POOL),
+               lease('2001:db8:1::1:1', duid=DUID_B, state=LeaseState.RELEASED)]
+    for record in records:
+        assert store.claim(record, NOW)
+    assert list(store.leases()) == [records[2], records[0], records[1]]
+
+
+def test_delete(store: SQLiteLeaseStore) -> None:
+    assert store.claim(lease(), NOW)
+    assert store.delete('2001:db8:1::1:1')
+    assert store.get('2001:db8:1::1:1') is None
+    assert not store.delete('2001:db8:1::1:1')
+    # A deleted lease is free for anyone
+    assert store.claim(lease(duid=DUID_B), NOW)
+
+
+# Claim conflicts
+
+def test_another_clients_bound_lease_cannot_be_claimed(store: SQLiteLeaseStore) -> None:
+    assert store.claim(lease(), NOW)
+    for other in (lease(duid=DUID_B), lease(iaid=IAID_2)):
+        assert not store.claim(other, NOW)
+    assert store.get('2001:db8:1::1:1') == lease()
+
+
+def test_a_different_lease_type_is_another_holder(store: SQLiteLeaseStore) -> None:
+    assert store.claim(lease(), NOW)
+    assert not store.claim(lease(lease_type=LEASE_TYPE_PD), NOW)
+
+
+def test_infinite_lease_cannot_be_claimed(store: SQLiteLeaseStore) -> None:
+    assert store.claim(dataclasses.replace(lease(), preferred_until=FOREVER, valid_until=FOREVER), NOW)
+    assert not store.claim(lease(duid=DUID_B, now=NOW + 10 ** 9), NOW + 10 ** 9)
+
+
+def test_same_ia_can_claim_again(store: SQLiteLeaseStore) -> None:
+    assert store.claim(lease(), NOW)
+    renewed = lease(now=NOW + 100)
+    assert store.claim(renewed, NOW + 100)
+    assert store.get(renewed.resource) == renewed
+
+
+@pytest.mark.parametrize('state', [LeaseState.RELEASED, LeaseState.EXPIRED, LeaseState.FREE])
+def test_released_or_expired_can_be_claimed_by_anyone(store: SQLiteLeaseStore, state: LeaseState) -> None:
+    assert store.claim(lease(state=state), NOW)
+    taken = lease(duid=DUID_B, now=NOW + 1)
+    assert store.claim(taken, NOW + 1)
+    assert store.get(taken.resource) == taken
+
+
+def test_lease_past_its_valid_time_can_be_claimed(store: SQLiteLeaseStore) -> None:
+    assert store.claim(lease(valid=100), NOW)
+    assert not store.claim(lease(duid=DUID_B, now=NOW + 99), NOW + 99)
+    taken = lease(duid=DUID_B, now=NOW + 100)
+    assert store.claim(taken, NOW + 100)
+    assert store.get(taken.resource) == taken
+
+
+def test_declined_lease_is_quarantined_for_everyone(store: SQLiteLeaseStore) -> None:
+    assert store.claim(lease(), NOW)
+    quarantined = dataclasses.replace(lease(), state=LeaseState.DECLINED, preferred_until=NOW,
+                                      valid_until=NOW + 60)
+    assert store.update(quarantined)
+    # Not the same IA, not another IA of the same client, not another client, until the quarantine ends
+    for when in (NOW, NOW + 59):
+        assert not store.claim(lease(now=when), when)
+        assert not store.claim(lease(iaid=IAID_2, now=when), when)
+        assert not store.claim(lease(duid=DUID_B, now=when), when)
+    assert store.get(quarantined.resource) == quarantined
+    # Then it is free again, for the one that declined it too
+    assert store.claim(lease(now=NOW + 60), NOW + 60)
+    assert store.get(quarantined.resource).state == LeaseState.BOUND
+
+
+def test_failed_claim_changes_nothing(store: SQLiteLeaseStore) -> None:
+    assert store.claim(lease(), NOW)
+    before = raw_rows(store.path)
+    assert not store.claim(lease(duid=DUID_B, valid=99999), NOW)
+    assert raw_rows(store.path) == before
+
+
+# Durability
+
+def test_claim_is_visible_to_another_connection_at_once(store: SQLiteLeaseStore) -> None:
+    assert store.claim(lease(), NOW)
+    # No close, no checkpoint: a separate reader sees it as soon as claim() returned
+    assert raw_rows(store.path) == [('2001:db8:1::1:1', DUID_A, IAID_1, 'bound', NOW + 7200)]
+    assert store.update(dataclasses.replace(lease(), state=LeaseState.RELEASED))
+    assert raw_rows(store.path)[0][3] == 'released'
+    assert store.delete('2001:db8:1::1:1')
+    assert raw_rows(store.path) == []
+
+
+def test_store_survives_reopening(tmp_path: Path) -> None:
+    path = str(tmp_path / LEASE_DATABASE_NAME)
+    first = SQLiteLeaseStore(path)
+    assert first.claim(lease(), NOW)
+    # A second store on the same file (another process after a crash would do the same) sees the lease
+    second = SQLiteLeaseStore(path)
+    try:
+        assert second.get('2001:db8:1::1:1') == lease()
+        assert not second.claim(lease(duid=DUID_B), NOW)
+    finally:
+        second.close()
+        first.close()
+
+
+def test_wal_mode_and_full_sync(store: SQLiteLeaseStore) -> None:
+    connection = sqlite3.connect(store.path)
+    try:
+        assert connection.execute('PRAGMA journal_mode').fetchone()[0] == 'wal'
+    finally:
+        connection.close()
+    assert store._connection.execute('PRAGMA synchronous').fetchone()[0] == 2  # FULL
+
+
+def test_creates_the_state_directory(tmp_path: Path) -> None:
+    path = tmp_path / 'state' / 'deeper' / LEASE_DATABASE_NAME
+    created = SQLiteLeaseStore(str(path))
+    try:
+        assert path.exists()
+        assert (path.parent.stat().st_mode & 0o777) == 0o700
+    finally:
+        created.close()
+
+
+# open_lease_store shares one store per directory
+
+def test_open_lease_store_is_shared_and_counted(tmp_path: Path) -> None:
+    first = open_lease_store(str(tmp_path))
+    second = open_lease_store(str(tmp_path / '.'))
+    assert first is second
+    assert first.path == str(tmp_path / LEASE_DATABASE_NAME)
+    release_lease_store(first)
+    assert first.claim(lease(), NOW)  # still open for the second user
+    release_lease_store(second)
+    with pytest.raises(LeaseStoreError):  # closed by the last user: no more changes
+        first.claim(lease(resource='2001:db8:1::1:2'), NOW)
+    third = open_lease_store(str(tmp_path))
+    try:
+        assert third is not first
+        assert third.get('2001:db8:1::1:1') == lease()
+    finally:
+        release_lease_store(third)
+
+
+def test_release_of_an_unknown_store_is_ignored(tmp_path: Path) -> None:
+    stray = SQLiteLeaseStore(str(tmp_path / LEASE_DATABASE_NAME))
+    try:
+        release_lease_store(stray)
+        assert stray.get('2001:db8:1::1:1') is None  # not closed
+    finally:
+        stray.close()
+
+
+# Concurrency
+
+THREADS = 8
+CLAIMS_PER_THREAD = 200
+RESOURCES = [f'2001:db8:1::1:{index:x}' for index in range(300)]
+
+
+def test_concurrent_claims(store: SQLiteLeaseStore) -> None:
+    """8 clients race for an overlapping set of 300 resources, 200 claims each, in different orders."""
+    won: dict[bytes, set[str]] = {}
+    barrier = threading.Barrier(THREADS)
+    errors: list[BaseException] = []
+
+    def client(number: int) -> None:
+        duid = bytes.fromhex('0003000102') + number.to_bytes(5, 'big')
+        mine: set[str] = set()
+        try:
+            barrier.wait()
+            for step in range(CLAIMS_PER_THREAD):
+                # Each thread walks the resources with its own stride, so the threads overlap all the time and some
+                # ask for resources they already hold
+                resource = RESOURCES[(number * 37 + step * (2 * number + 1)) % len(RESOURCES)]
+                if store.claim(lease(resource, duid=duid, now=NOW + step), NOW + step):
+                    mine.add(resource)
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+        won[duid] = mine
+
+    threads = [threading.Thread(target=client, args=(number,)) for number in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+    held: dict[bytes, set[str]] = {}
+    for record in store.leases():
+        held.setdefault(record.duid, set()).add(record.resource)
+    # Every resource is held by exactly one client, and each client holds exactly what it was told it won
+    assert sum(len(resources) for resources in held.values()) == len({r.resource for r in store.leases()})
+    assert {duid: resources for duid, resources in held.items()} == {duid: mine for duid, mine in won.items() if mine}
+    all_won = [resource for mine in won.values() for resource in mine]
+    assert len(all_won) == len(set(all_won))
+    # The threads really did compete: several won something, and not everything was won by everyone
+    assert sum(1 for mine in won.values() if mine) > 1
+    assert set(all_won) <= set(RESOURCES)
