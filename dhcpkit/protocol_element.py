@@ -139,6 +139,9 @@ class ProtocolElement:
     #: Which element classes this class may contain, with (minimum, maximum) occurrences.
     _may_contain: ClassVar[dict[type['ProtocolElement'], tuple[int, int]]] = {}
 
+    #: :meth:`_rule_for` results by child class, cleared whenever a rule is added
+    _rule_cache: ClassVar[dict[type['ProtocolElement'], tuple[type['ProtocolElement'], int, int] | None]] = {}
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
@@ -146,6 +149,7 @@ class ProtocolElement:
                            if parameter.kind in (parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY))
         # Every class starts with its own rules: a subclass of SolicitMessage should not silently share its table
         cls._may_contain = {}
+        cls._rule_cache = {}
 
     # Parsing and saving
 
@@ -233,14 +237,22 @@ class ProtocolElement:
         if not 0 <= min_occurrence <= max_occurrence:
             raise ValueError(f"Bad occurrence limits {min_occurrence}..{max_occurrence}")
         cls._may_contain[klass] = (min_occurrence, max_occurrence)
+        cls._rule_cache.clear()
 
     @classmethod
     def _rule_for(cls, klass: type['ProtocolElement']) -> tuple[type['ProtocolElement'], int, int] | None:
+        try:
+            return cls._rule_cache[klass]
+        except KeyError:
+            pass
+        rule = None
         for candidate in klass.__mro__:
             limits = cls._may_contain.get(candidate)
             if limits is not None:
-                return candidate, limits[0], limits[1]
-        return None
+                rule = candidate, limits[0], limits[1]
+                break
+        cls._rule_cache[klass] = rule
+        return rule
 
     @classmethod
     def may_contain(cls, element: 'ProtocolElement | type[ProtocolElement]') -> bool:

@@ -8,6 +8,7 @@ in ``[option ...]`` sections in file order, and the ones that finish the respons
 Exceptions from :mod:`dhcpkit.ipv6.exceptions` become wire behaviour here and nowhere else.
 """
 import logging
+from typing import Any, Callable, NamedTuple
 
 from dhcpkit.ipv6.duids import DUID
 from dhcpkit.ipv6.exceptions import CannotRespondError, ReplyWithStatusError, UseMulticastError
@@ -39,6 +40,32 @@ _REPLY_TO = (RequestMessage, ConfirmMessage, RenewMessage, RebindMessage, Releas
              InformationRequestMessage)
 
 
+class HandlerPhases(NamedTuple):
+    """
+    The methods to call in each phase of a transaction, worked out once per reload: a handler that does not override
+    a phase costs nothing in it.
+    """
+    pre: list[Callable[[TransactionBundle], None]]
+    handle: list[Callable[[TransactionBundle], None]]
+    post: list[Callable[[TransactionBundle], None]]
+    handle_relay: list[Callable[[TransactionBundle, RelayForwardMessage, RelayReplyMessage], None]]
+
+    @classmethod
+    def of(cls, option_handlers: list[OptionHandler]) -> 'HandlerPhases':
+        """
+        :param option_handlers: the handlers in the order they run
+        :return: their phases
+        """
+        def overriding(name: str) -> list[Any]:
+            return [getattr(option_handler, name) for option_handler in option_handlers
+                    if getattr(type(option_handler), name) is not getattr(OptionHandler, name)]
+
+        return cls(overriding('pre'), overriding('handle'), overriding('post'),
+                   [option_handler.handle_relay for option_handler in option_handlers
+                    if isinstance(option_handler, RelayOptionHandler)
+                    and type(option_handler).handle_relay is not RelayOptionHandler.handle_relay])
+
+
 class StandardMessageHandler(MessageHandler):
     """
     A DHCPv6 server that follows RFC 8415 section 18.3, extended by the option handlers in the configuration.
@@ -46,11 +73,13 @@ class StandardMessageHandler(MessageHandler):
     :ivar server_duid: this server's DUID
     :ivar allow_rapid_commit: whether a Solicit with Rapid Commit gets a committed Reply
     :ivar option_handlers: every handler, in the order they run
+    :ivar phases: the handlers' methods for each phase
     """
 
     server_duid: DUID
     allow_rapid_commit: bool
     option_handlers: list[OptionHandler]
+    phases: HandlerPhases
 
     def handle_reload(self) -> None:
         """
@@ -76,6 +105,7 @@ class StandardMessageHandler(MessageHandler):
         self.allow_rapid_commit = server_config['allow-rapid-commit']
         self.option_handlers = (self.setup_handlers(self.server_duid) + configured
                                 + self.cleanup_handlers(configured))
+        self.phases = HandlerPhases.of(self.option_handlers)
         for option_handler in old_handlers:
             option_handler.close()
 
@@ -149,13 +179,13 @@ class StandardMessageHandler(MessageHandler):
         with self.lock.read_lock():
             bundle = TransactionBundle(received_message, received_over_multicast, self.allow_rapid_commit)
             try:
-                for option_handler in self.option_handlers:
-                    option_handler.pre(bundle)
+                for pre in self.phases.pre:
+                    pre(bundle)
                 bundle.response = self.init_response(bundle)
-                for option_handler in self.option_handlers:
-                    option_handler.handle(bundle)
-                for option_handler in self.option_handlers:
-                    option_handler.post(bundle)
+                for handle in self.phases.handle:
+                    handle(bundle)
+                for post in self.phases.post:
+                    post(bundle)
             except CannotRespondError as error:
                 logger.debug("Not answering %s: %s", bundle, error)
                 return None
@@ -166,10 +196,9 @@ class StandardMessageHandler(MessageHandler):
 
             bundle.create_outgoing_relay_messages()
             assert bundle.outgoing_relay_messages is not None
-            for option_handler in self.option_handlers:
-                if isinstance(option_handler, RelayOptionHandler):
-                    for relay_in, relay_out in zip(bundle.incoming_relay_messages, bundle.outgoing_relay_messages):
-                        option_handler.handle_relay(bundle, relay_in, relay_out)
+            for handle_relay in self.phases.handle_relay:
+                for relay_in, relay_out in zip(bundle.incoming_relay_messages, bundle.outgoing_relay_messages):
+                    handle_relay(bundle, relay_in, relay_out)
 
             if logger.isEnabledFor(logging.INFO):
                 logger.info(describe_transaction(bundle))
