@@ -29,4 +29,7 @@ html_static_path: list[str] = []
 man_pages: list[tuple[str, str, str, list[str], int]] = [
     ('man/ipv6-dhcpd', 'ipv6-dhcpd', 'the dhcpkit DHCPv6 server', [author], 8),
     ('man/ipv6-dhcpd.ini', 'ipv6-dhcpd.ini', 'configuration file of the dhcpkit DHCPv6 server', [author], 5),
+    ('man/ipv6-dhcp-leases', 'ipv6-dhcp-leases', 'show or delete the leases of ipv6-dhcpd', [author], 8),
+    ('man/ipv6-dhcp-build-sqlite', 'ipv6-dhcp-build-sqlite', 'build a static assignment database from CSV',
+     [author], 8),
 ]
