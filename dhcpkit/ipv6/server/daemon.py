@@ -208,8 +208,7 @@ class Daemon:
                         if exit_code is not None:
                             return exit_code
                     else:
-                        for packet in self.listener.receive():
-                            self.worker.submit(packet)
+                        self.worker.submit_all(self.listener.receive())
                 if self.runaway.tripped:
                     logger.critical("More than %d unexpected exceptions within %g seconds: exiting so that a "
                                     "supervisor can restart the server", self.runaway.max_exceptions,

@@ -14,7 +14,7 @@ COUNTERS = (
     'received',            # packets read from the socket
     'malformed',           # bytes that do not parse as a DHCPv6 message
     'invalid',             # parsed, but validate() refused it, or not a message a server answers, or too many hops
-    'dropped-queue-full',  # too many packets in flight
+    'dropped-queue-full',  # the oldest waiting packet, dropped to make room when the queue was full
     'dropped-filtered',    # not for us: unconfigured interface or destination, truncated
     'handled',             # the message handler ran to completion
     'replied',             # a reply was sent

@@ -1,16 +1,19 @@
 """
 The worker threads: validate a received message, let the message handler answer it, send the answer.
 
-Handling can wait (on the configuration lock during a reload, on a lease database), so it runs in a thread pool and
-the main thread keeps reading the socket. The number of packets in flight is bounded by ``[server] queue-size``: a
-server that cannot keep up drops new packets at once, rather than answering them after the client has given up.
-Unexpected exceptions are logged, counted and fed to :class:`~dhcpkit.ipv6.server.runaway.RunawayProtection`.
+Handling can wait (on the configuration lock during a reload, on the lease database), so it runs in a thread pool and
+the main thread keeps reading the socket. Packets wait in one bounded queue that the pool's threads take from. When
+the server falls behind and the queue is full, the OLDEST waiting packet is dropped to make room: its client has
+probably retransmitted already, and the newest packets are the ones whose clients are still listening. Every drop is
+counted. Unexpected exceptions are logged, counted and fed to
+:class:`~dhcpkit.ipv6.server.runaway.RunawayProtection`.
 """
 import logging
 import threading
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
+from typing import Callable, Iterable
 
 from dhcpkit.ipv6.message_handlers import MessageHandler
 from dhcpkit.ipv6.server.packets import OutgoingPacket, PacketRejected, ReceivedPacket, build_reply, check_request
@@ -25,10 +28,10 @@ logger = logging.getLogger(__name__)
 
 class Worker:
     """
-    A thread pool with a bounded number of packets in flight.
+    A thread pool whose threads take packets from one bounded queue that drops its oldest packet when full.
 
     :ivar handler: the message handler
-    :ivar queue_size: the most packets waiting or being handled at once
+    :ivar queue_size: the most packets waiting for a thread (packets being handled are not counted)
     :ivar runaway: the exception rate limit
     """
 
@@ -40,7 +43,7 @@ class Worker:
         :param statistics: the counters to update
         :param send: sends a reply (:meth:`~dhcpkit.ipv6.server.listener.Listener.send`)
         :param threads: the number of worker threads
-        :param queue_size: the most packets in flight
+        :param queue_size: the most packets waiting for a thread
         :param runaway: the exception rate limit
         :param on_runaway: called (from a worker thread) when the limit trips, to wake up the main thread
         """
@@ -50,60 +53,84 @@ class Worker:
         self.queue_size = queue_size
         self.runaway = runaway
         self.on_runaway = on_runaway
+        self._waiting: deque[ReceivedPacket] = deque()
+        self._busy = 0
+        self._stopping = False
+        lock = threading.Lock()
+        self._changed = threading.Condition(lock)   # a packet was queued, or the worker is stopping
+        self._idle = threading.Condition(lock)      # nothing is waiting or being handled any more
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix='dhcpkit-worker')
-        self._in_flight = 0
-        self._idle = threading.Condition()
+        for _thread in range(threads):
+            self._executor.submit(self._serve)
 
     @property
     def in_flight(self) -> int:
         """The number of packets waiting for or being handled by a thread."""
-        with self._idle:
-            return self._in_flight
+        with self._changed:
+            return len(self._waiting) + self._busy
 
     def submit(self, packet: ReceivedPacket) -> bool:
         """
         Queue a packet for a worker thread.
 
         :param packet: the received packet
-        :return: whether it was queued (False: dropped because too many are in flight)
+        :return: whether it was queued (False only when the worker is shutting down)
         """
-        with self._idle:
-            full = self._in_flight >= self.queue_size
-            if not full:
-                self._in_flight += 1
-        if full:
+        return self.submit_all([packet]) == 1
+
+    def submit_all(self, packets: Iterable[ReceivedPacket]) -> int:
+        """
+        Queue packets for the worker threads in one go (one lock, one wake-up), dropping the oldest waiting packets
+        when the queue overflows.
+
+        :param packets: the received packets, oldest first
+        :return: how many were queued
+        """
+        dropped: list[ReceivedPacket] = []
+        queued = 0
+        with self._changed:
+            if self._stopping:
+                return 0
+            for packet in packets:
+                if len(self._waiting) >= self.queue_size:
+                    dropped.append(self._waiting.popleft())
+                self._waiting.append(packet)
+                queued += 1
+            self._changed.notify(queued)
+        for packet in dropped:
             self.queue_full(packet)
-            return False
-        try:
-            self._executor.submit(self._run, packet)
-        except RuntimeError:  # shut down already
-            self._finished()
-            return False
-        return True
+        return queued
 
     def queue_full(self, packet: ReceivedPacket) -> None:
         """
-        Deal with a packet that does not fit: drop it. This is the one place to change for another policy.
+        Count a packet that was dropped from the queue to make room for a newer one.
 
-        :param packet: the packet that does not fit
+        :param packet: the dropped packet
         """
         self.statistics.increment('dropped-queue-full')
-        logger.debug("Dropping packet from %s: %d packets in flight", packet.source, self.queue_size)
+        logger.debug("Dropping the oldest waiting packet, from %s: %d packets were waiting", packet.source,
+                     self.queue_size)
 
-    def _finished(self) -> None:
-        with self._idle:
-            self._in_flight -= 1
-            if self._in_flight == 0:
-                self._idle.notify_all()
-
-    def _run(self, packet: ReceivedPacket) -> None:
-        try:
-            self.process(packet)
-        except Exception:
-            self.report_exception(f"handling {type(packet.message).__name__} from {packet.source} on "
-                                  f"{packet.interface.name}")
-        finally:
-            self._finished()
+    def _serve(self) -> None:
+        """The loop of one pool thread: take the oldest waiting packet, handle it, repeat until shut down."""
+        while True:
+            with self._changed:
+                while not self._waiting and not self._stopping:
+                    self._changed.wait()
+                if not self._waiting:
+                    return
+                packet = self._waiting.popleft()
+                self._busy += 1
+            try:
+                self.process(packet)
+            except Exception:
+                self.report_exception(f"handling {type(packet.message).__name__} from {packet.source} on "
+                                      f"{packet.interface.name}")
+            finally:
+                with self._changed:
+                    self._busy -= 1
+                    if not self._busy and not self._waiting:
+                        self._idle.notify_all()
 
     def process(self, packet: ReceivedPacket) -> None:
         """
@@ -153,14 +180,14 @@ class Worker:
 
     def drain(self, timeout: float) -> bool:
         """
-        Wait until no packet is in flight.
+        Wait until no packet is waiting or being handled.
 
         :param timeout: the most seconds to wait
         :return: whether everything finished in time
         """
         deadline = time.monotonic() + timeout
         with self._idle:
-            while self._in_flight > 0:
+            while self._waiting or self._busy:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False
@@ -171,6 +198,11 @@ class Worker:
         """
         Stop the threads.
 
-        :param wait: wait for queued packets; otherwise cancel the ones that have not started
+        :param wait: handle the packets still waiting first; otherwise drop them
         """
-        self._executor.shutdown(wait=wait, cancel_futures=not wait)
+        with self._changed:
+            self._stopping = True
+            if not wait:
+                self._waiting.clear()
+            self._changed.notify_all()
+        self._executor.shutdown(wait=wait)

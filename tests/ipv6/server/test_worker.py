@@ -39,6 +39,10 @@ def advertise(relay_forward: RelayForwardMessage) -> RelayReplyMessage:
     return relay_forward.wrap_response(AdvertiseMessage(b'abc'))
 
 
+def solicit(transaction_id: bytes) -> SolicitMessage:
+    return SolicitMessage(transaction_id, SOLICIT.options)
+
+
 def packet(message: Message = SOLICIT, destination: str = 'ff02::1:2') -> ReceivedPacket:
     return ReceivedPacket(message, wrap_message(message, ETH0, CLIENT), ETH0, CLIENT, IPv6Address(destination))
 
@@ -124,23 +128,37 @@ def test_send_failure_is_counted_but_not_an_exception() -> None:
     assert (counts['send-failed'], counts['exceptions'], counts['replied']) == (1, 0, 0)
 
 
-def test_queue_full_drops_new_packets() -> None:
+def test_full_queue_drops_the_oldest_waiting_packets() -> None:
     release = threading.Event()
     started = threading.Semaphore(0)
+    handled: list[bytes] = []
 
     def slow(message: RelayForwardMessage) -> RelayReplyMessage:
         started.release()
         assert release.wait(10)
+        inner = message.relayed_message
+        assert isinstance(inner, SolicitMessage)
+        handled.append(inner.transaction_id)
         return advertise(message)
     harness = Harness(answer=slow, queue_size=3)
-    accepted = [harness.worker.submit(packet()) for _ in range(5)]
-    assert accepted == [True, True, True, False, False]
-    assert harness.worker.in_flight == 3
+    # both threads pick up a packet and block in the handler
+    assert harness.worker.submit_all([packet(solicit(b'T1\x00')), packet(solicit(b'T2\x00'))]) == 2
+    assert started.acquire(timeout=10) and started.acquire(timeout=10)
+    # five more arrive while both threads are busy: the queue holds three, so the two oldest go
+    assert harness.worker.submit_all([packet(solicit(bytes([ord('W'), n, 0]))) for n in range(5)]) == 5
+    assert harness.worker.in_flight == 5
     assert harness.statistics['dropped-queue-full'] == 2
     release.set()
     counts = harness.run()
-    assert counts['replied'] == 3
+    assert counts['replied'] == 5
+    assert sorted(handled) == sorted([b'T1\x00', b'T2\x00', b'W\x02\x00', b'W\x03\x00', b'W\x04\x00'])
     assert harness.worker.in_flight == 0
+
+
+def test_submit_after_shutdown_is_refused() -> None:
+    harness = Harness()
+    harness.worker.shutdown()
+    assert harness.worker.submit(packet()) is False
 
 
 def test_drain_times_out_with_work_in_flight() -> None:
