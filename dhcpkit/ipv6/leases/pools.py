@@ -7,12 +7,38 @@ took it), and different clients spread over the pool instead of fighting over it
 """
 import hashlib
 from abc import ABC, abstractmethod
+from functools import lru_cache
 from ipaddress import IPv6Address, IPv6Network
 from typing import Iterator
 
 from dhcpkit.ipv6.leases import LEASE_TYPE_NA, LEASE_TYPE_PD
 
-__all__ = ['Pool', 'AddressRange', 'PrefixRange']
+__all__ = ['Pool', 'AddressRange', 'PrefixRange', 'address_of', 'network_of']
+
+
+@lru_cache(maxsize=1 << 16)
+def address_of(resource: str) -> IPv6Address:
+    """
+    The address of an address resource. Leases name resources as text; parsing IPv6 text is slow and the same few
+    resources come back many times per second (offer, commit, renew), so recent ones are remembered.
+
+    :param resource: an address in text form
+    :return: the address
+    :raises ValueError: when it is not an IPv6 address
+    """
+    return IPv6Address(resource)
+
+
+@lru_cache(maxsize=1 << 16)
+def network_of(resource: str) -> IPv6Network:
+    """
+    The prefix of a prefix resource (remembered like :func:`address_of`).
+
+    :param resource: a prefix in text form
+    :return: the prefix
+    :raises ValueError: when it is not an IPv6 prefix
+    """
+    return IPv6Network(resource)
 
 
 class Pool(ABC):
@@ -81,6 +107,7 @@ class AddressRange(Pool):
         self.first = first
         self.last = last
         self._first = int(first)
+        self._last = int(last)
         self.size = int(last) - int(first) + 1
         self.pool_id = f'na {first}-{last}'
 
@@ -89,7 +116,7 @@ class AddressRange(Pool):
 
     def contains(self, resource: str) -> bool:
         try:
-            return self._first <= int(IPv6Address(resource)) <= int(self.last)
+            return self._first <= int(address_of(resource)) <= self._last
         except ValueError:
             return False
 
@@ -120,7 +147,7 @@ class PrefixRange(Pool):
 
     def contains(self, resource: str) -> bool:
         try:
-            network = IPv6Network(resource)
+            network = network_of(resource)
         except ValueError:
             return False
         return network.prefixlen == self.delegated_length and network.subnet_of(self.aggregate)

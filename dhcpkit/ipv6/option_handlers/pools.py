@@ -17,7 +17,7 @@ from dhcpkit.ipv6.config import ConfigSection
 from dhcpkit.ipv6.extensions.prefix_delegation import IAPDOption, IAPrefixOption
 from dhcpkit.ipv6.leases import FOREVER, Lease, LeaseStore
 from dhcpkit.ipv6.leases.lifecycle import LeaseAction, LeaseEvent, LeaseState, transition
-from dhcpkit.ipv6.leases.pools import AddressRange, Pool, PrefixRange
+from dhcpkit.ipv6.leases.pools import AddressRange, Pool, PrefixRange, address_of, network_of
 from dhcpkit.ipv6.leases.sqlite_store import open_lease_store, release_lease_store
 from dhcpkit.ipv6.messages import (ConfirmMessage, DeclineMessage, RebindMessage, ReleaseMessage, RenewMessage,
                                    ReplyMessage, RequestMessage, SolicitMessage)
@@ -372,7 +372,7 @@ class AddressPoolOptionHandler(PoolOptionHandler):
         return pool
 
     def lease_option(self, resource: str, preferred: int, valid: int) -> Option:
-        return IAAddressOption(IPv6Address(resource), preferred, valid)
+        return IAAddressOption(address_of(resource), preferred, valid)
 
     def resources_in(self, ia: IANAOption | IAPDOption) -> list[str]:
         return [str(address) for address in ia.get_addresses()] if isinstance(ia, IANAOption) else []
@@ -397,7 +397,7 @@ class PrefixPoolOptionHandler(PoolOptionHandler):
             raise section.error('delegated-length', str(error)) from None
 
     def lease_option(self, resource: str, preferred: int, valid: int) -> Option:
-        return IAPrefixOption(IPv6Network(resource), preferred, valid)
+        return IAPrefixOption(network_of(resource), preferred, valid)
 
     def resources_in(self, ia: IANAOption | IAPDOption) -> list[str]:
         if not isinstance(ia, IAPDOption):
