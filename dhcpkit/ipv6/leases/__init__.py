@@ -6,11 +6,13 @@ an interface so that the embedded SQLite store (:mod:`dhcpkit.ipv6.leases.sqlite
 database that several servers use; pools only ever talk to :class:`LeaseStore`.
 
 The promise every store keeps: when :meth:`LeaseStore.claim` or :meth:`LeaseStore.update` returns, the change is
-durable, so the server only puts a lease in a Reply after the lease would survive a crash.
+durable, so the server only puts a lease in a Reply after the lease would survive a crash. A caller that makes
+several changes for one Reply may collect them in a list of pending changes instead and make them durable together
+with :meth:`LeaseStore.sync` before the Reply leaves.
 """
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
 from dhcpkit.ipv6.leases.lifecycle import LeaseState
 
@@ -95,23 +97,35 @@ class LeaseStore(ABC):
         """
 
     @abstractmethod
-    def claim(self, lease: Lease, now: int) -> bool:
+    def claim(self, lease: Lease, now: int, pending: list[Any] | None = None) -> bool:
         """
         Store `lease` if its resource is free: no record, or a record that is released, expired, past its quarantine,
         or already the same IA's. Atomic: of two concurrent claims of one resource, exactly one succeeds.
 
         :param lease: the lease to store
         :param now: the current UNIX time
-        :return: whether the lease is now stored (durably)
+        :param pending: when given, the change is added to this list and may not be durable yet: the caller must
+                        :meth:`sync` the list before telling a client
+        :return: whether the lease is now stored (durably, unless `pending` was given)
         """
 
     @abstractmethod
-    def update(self, lease: Lease) -> bool:
+    def update(self, lease: Lease, pending: list[Any] | None = None) -> bool:
         """
         Change a lease that the same IA already holds (new lifetimes, release, decline).
 
         :param lease: the new version of the lease
+        :param pending: as for :meth:`claim`
         :return: whether a record of that IA was there to update
+        """
+
+    @abstractmethod
+    def sync(self, pending: list[Any]) -> None:
+        """
+        Make the changes collected in `pending` durable, and empty the list.
+
+        :param pending: the list given to :meth:`claim` and :meth:`update`
+        :raises Exception: when the changes could not be stored; they must not be promised to a client
         """
 
     @abstractmethod

@@ -2,10 +2,11 @@
 The embedded lease store: one SQLite database (standard library) in the state directory, with an index in memory.
 
 Reads are served from memory. Every change is applied to the memory index under a lock (that is where two clients
-competing for one resource are told apart) and then written by one writer thread that commits the changes of many
-worker threads in one transaction (group commit). A change returns only when its transaction is on disk: the
-database runs in WAL mode with ``synchronous=FULL``, so a lease the server confirms in a Reply survives a crash at
-any instant, while one fsync serves every Reply that was waiting for it.
+competing for one resource are told apart) and then committed with group commit: the thread that gets the commit
+lock writes every change that is waiting at that moment, its own and those of the threads queued behind it, in one
+transaction. A change returns only when its transaction is on disk: the database runs in WAL mode with
+``synchronous=FULL``, so a lease the server confirms in a Reply survives a crash at any instant, while one fsync serves
+every Reply that was waiting for it. No thread is dedicated to writing, so a lone request does not pay for waking one.
 """
 import logging
 import os
@@ -23,9 +24,6 @@ logger = logging.getLogger(__name__)
 
 #: The file name of the lease database inside the state directory
 LEASE_DATABASE_NAME = 'leases.sqlite'
-
-#: The most changes one transaction carries
-MAX_BATCH = 1000
 
 _SCHEMA = '''
 CREATE TABLE IF NOT EXISTS leases (
@@ -97,10 +95,9 @@ class SQLiteLeaseStore(LeaseStore):
         self._load_index()
 
         self._pending: list[_Write] = []
-        self._pending_ready = threading.Condition(threading.Lock())
-        self._closing = False
-        self._writer = threading.Thread(target=self._write_loop, name='dhcpkit-lease-writer', daemon=True)
-        self._writer.start()
+        self._pending_lock = threading.Lock()
+        self._commit_lock = threading.Lock()
+        self._closed = False
 
     # The memory index
 
@@ -155,14 +152,14 @@ class SQLiteLeaseStore(LeaseStore):
 
     # Changes: decided in memory under the lock, then made durable by the writer before returning
 
-    def claim(self, lease: Lease, now: int) -> bool:
+    def claim(self, lease: Lease, now: int, pending: list[Any] | None = None) -> bool:
         with self._lock:
             current = self._by_resource.get(lease.resource)
             if current is not None and not self._claimable(current, lease, now):
                 return False
             stored = _copy(lease)
             self._index(stored)
-        self._write(stored, lease.resource)
+        self._write(stored, lease.resource, pending)
         return True
 
     @staticmethod
@@ -173,7 +170,7 @@ class SQLiteLeaseStore(LeaseStore):
         return (current.state in (LeaseState.RELEASED, LeaseState.EXPIRED, LeaseState.FREE)
                 or current.valid_until <= now)
 
-    def update(self, lease: Lease) -> bool:
+    def update(self, lease: Lease, pending: list[Any] | None = None) -> bool:
         with self._lock:
             current = self._by_resource.get(lease.resource)
             if current is None or not current.belongs_to(lease.duid, lease.iaid, lease.lease_type):
@@ -181,7 +178,7 @@ class SQLiteLeaseStore(LeaseStore):
             stored = _copy(lease)
             stored.pool = current.pool
             self._index(stored)
-        self._write(stored, lease.resource)
+        self._write(stored, lease.resource, pending)
         return True
 
     def delete(self, resource: str) -> bool:
@@ -193,61 +190,73 @@ class SQLiteLeaseStore(LeaseStore):
         self._write(None, resource)
         return True
 
-    def _write(self, lease: Lease | None, resource: str) -> None:
-        """Queue a change for the writer and wait until it is on disk."""
+    def _write(self, lease: Lease | None, resource: str, pending: list[Any] | None = None) -> None:
+        """
+        Queue a change for the database; unless the caller collects it in `pending`, make it durable now.
+        """
         write = _Write(lease, resource)
-        with self._pending_ready:
-            if self._closing:
+        with self._pending_lock:
+            if self._closed:
                 raise LeaseStoreError("The lease store is closed")
             self._pending.append(write)
-            self._pending_ready.notify()
-        write.done.wait()
-        if write.error is not None:
-            raise LeaseStoreError(f"Cannot store the lease of {resource}: {write.error}") from write.error
+        if pending is None:
+            self.sync([write])
+        else:
+            pending.append(write)
 
-    def _write_loop(self) -> None:
-        """The writer thread: commit whatever is waiting in one transaction, then wake its waiters."""
-        while True:
-            with self._pending_ready:
-                while not self._pending and not self._closing:
-                    self._pending_ready.wait()
-                if not self._pending and self._closing:
-                    return
-                batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
-            error: BaseException | None = None
-            try:
-                self._connection.execute('BEGIN IMMEDIATE')
-                for write in batch:
-                    if write.lease is None:
-                        self._connection.execute(_DELETE, (write.resource,))
-                    else:
-                        lease = write.lease
-                        self._connection.execute(_UPSERT, (
-                            lease.resource, lease.lease_type, lease.pool, lease.duid, lease.iaid, lease.state.value,
-                            lease.preferred_until, lease.valid_until, lease.updated))
-                self._connection.execute('COMMIT')
-            except Exception as exception:
-                error = exception
-                logger.error("Cannot write %d lease changes to %s: %s", len(batch), self.path, exception)
-                try:
-                    self._connection.execute('ROLLBACK')
-                except sqlite3.Error:
-                    pass
-                # The memory index ran ahead of the database: make it the database's again
-                try:
-                    self._load_index()
-                except sqlite3.Error:
-                    logger.exception("Cannot reload the lease index from %s", self.path)
+    def sync(self, pending: list[Any]) -> None:
+        """
+        Make queued changes durable: commit them, together with whatever other threads queued meanwhile. When
+        another thread is committing already, wait for it; its transaction may well carry these changes too.
+        """
+        for write in pending:
+            if not write.done.is_set():
+                with self._commit_lock:
+                    if not write.done.is_set():
+                        with self._pending_lock:
+                            batch, self._pending = self._pending, []
+                        self._commit(batch)
+        errors = [write for write in pending if write.error is not None]
+        pending.clear()
+        if errors:
+            raise LeaseStoreError(f"Cannot store the lease of {errors[0].resource}: {errors[0].error}") \
+                from errors[0].error
+
+    def _commit(self, batch: list[_Write]) -> None:
+        """Write a batch of changes in one transaction (called with the commit lock held), then mark them done."""
+        error: BaseException | None = None
+        try:
+            self._connection.execute('BEGIN IMMEDIATE')
             for write in batch:
-                write.error = error
-                write.done.set()
+                if write.lease is None:
+                    self._connection.execute(_DELETE, (write.resource,))
+                else:
+                    lease = write.lease
+                    self._connection.execute(_UPSERT, (
+                        lease.resource, lease.lease_type, lease.pool, lease.duid, lease.iaid, lease.state.value,
+                        lease.preferred_until, lease.valid_until, lease.updated))
+            self._connection.execute('COMMIT')
+        except Exception as exception:
+            error = exception
+            logger.error("Cannot write %d lease changes to %s: %s", len(batch), self.path, exception)
+            try:
+                self._connection.execute('ROLLBACK')
+            except sqlite3.Error:
+                pass
+            # The memory index ran ahead of the database: make it the database's again
+            try:
+                self._load_index()
+            except sqlite3.Error:
+                logger.exception("Cannot reload the lease index from %s", self.path)
+        for write in batch:
+            write.error = error
+            write.done.set()
 
     def close(self) -> None:
-        with self._pending_ready:
-            self._closing = True
-            self._pending_ready.notify_all()
-        self._writer.join()
-        self._connection.close()
+        with self._pending_lock:
+            self._closed = True
+        with self._commit_lock:
+            self._connection.close()
 
 
 _open_stores: dict[str, tuple[SQLiteLeaseStore, int]] = {}

@@ -32,6 +32,9 @@ __all__ = ['AddressPoolOptionHandler', 'PrefixPoolOptionHandler']
 #: How long an offer in an Advertise holds a resource for the client (RFC 8415 leaves this to the server)
 OFFER_TIME = 60
 
+#: Where a transaction's lease changes wait (in ``bundle.handler_data``) until ``post()`` makes them durable
+PENDING_LEASE_CHANGES = 'pending-lease-changes'
+
 #: How many positions to try from a client's start position before scanning the pool's used resources
 PROBES = 64
 
@@ -131,14 +134,24 @@ class PoolOptionHandler(OptionHandler):
         if event is None:
             return
         now = int(time.time())
+        pending: list[Any] = bundle.handler_data.setdefault(PENDING_LEASE_CHANGES, [])
         for ia in bundle.get_unanswered_ia_options():
             if isinstance(ia, self.ia_class):
-                answer = self.answer_ia(ia, duid, event, now)
+                answer = self.answer_ia(ia, duid, event, now, pending)
                 if answer is not None:
                     assert bundle.response is not None
                     if answer.options or event not in (LeaseEvent.RELEASE, LeaseEvent.DECLINE):
                         bundle.response.options.append(answer)
                     bundle.mark_handled(ia)
+
+    def post(self, bundle: TransactionBundle) -> None:
+        """
+        Make this transaction's lease changes durable before the response can leave: one commit for all of them
+        (and for other threads' changes waiting at the same moment).
+        """
+        pending = bundle.handler_data.get(PENDING_LEASE_CHANGES)
+        if pending and self.store is not None:
+            self.store.sync(pending)
 
     @staticmethod
     def event_for(bundle: TransactionBundle) -> LeaseEvent | None:
@@ -152,8 +165,8 @@ class PoolOptionHandler(OptionHandler):
         return {RequestMessage: LeaseEvent.REQUEST, RenewMessage: LeaseEvent.RENEW, RebindMessage: LeaseEvent.REBIND,
                 ReleaseMessage: LeaseEvent.RELEASE, DeclineMessage: LeaseEvent.DECLINE}.get(type(request))
 
-    def answer_ia(self, ia: IANAOption | IAPDOption, duid: bytes, event: LeaseEvent,
-                  now: int) -> IANAOption | IAPDOption | None:
+    def answer_ia(self, ia: IANAOption | IAPDOption, duid: bytes, event: LeaseEvent, now: int,
+                  pending: list[Any]) -> IANAOption | IAPDOption | None:
         """
         Decide what one IA gets.
 
@@ -161,6 +174,7 @@ class PoolOptionHandler(OptionHandler):
         :param duid: the client's DUID in wire format
         :param event: the lifecycle event
         :param now: the current UNIX time
+        :param pending: where lease changes wait until :meth:`post` makes them durable
         :return: the IA for the response, or None to leave the IA to others (and finally to a status code)
         """
         assert self.store is not None
@@ -170,20 +184,20 @@ class PoolOptionHandler(OptionHandler):
         held = [lease for lease in self.store.find_by_client(duid, ia.iaid, self.pool.lease_type)
                 if self.pool.contains(lease.resource) and lease.effective_state(now) == LeaseState.BOUND]
         if event in (LeaseEvent.SOLICIT, LeaseEvent.REQUEST):
-            return self.assign(ia, duid, event, held, now)
+            return self.assign(ia, duid, event, held, now, pending)
         if event in (LeaseEvent.RENEW, LeaseEvent.REBIND):
-            return self.extend(ia, duid, event, held, now)
-        return self.give_back(ia, event, held, now)
+            return self.extend(ia, duid, event, held, now, pending)
+        return self.give_back(ia, event, held, now, pending)
 
     def assign(self, ia: IANAOption | IAPDOption, duid: bytes, event: LeaseEvent, held: list[Lease],
-               now: int) -> IANAOption | IAPDOption | None:
+               now: int, pending: list[Any]) -> IANAOption | IAPDOption | None:
         """Offer or commit one resource for a Solicit, Request or Rapid Commit Solicit."""
         if held:
             action, _state = transition(LeaseState.BOUND, event)
             lease = held[0]
             if action == LeaseAction.EXTEND:
                 lease = self.renewed(lease, now)
-                if not self.store_update(lease):
+                if not self.lease_store.update(lease, pending):
                     return None
             return self.ia_with(ia, [lease.resource])
         for resource in self.free_candidates(ia, duid, now):
@@ -196,8 +210,7 @@ class PoolOptionHandler(OptionHandler):
             if action == LeaseAction.COMMIT:
                 lease = self.renewed(Lease(resource, self.pool.lease_type, self.pool.pool_id, duid, ia.iaid,
                                            LeaseState.BOUND, 0, 0, now), now)
-                assert self.store is not None
-                if self.store.claim(lease, now):
+                if self.lease_store.claim(lease, now, pending):
                     with self._offers_lock:
                         self._offers.pop(resource, None)
                         self._offer_of.pop((duid, ia.iaid), None)
@@ -205,7 +218,7 @@ class PoolOptionHandler(OptionHandler):
         return None
 
     def extend(self, ia: IANAOption | IAPDOption, duid: bytes, event: LeaseEvent, held: list[Lease],
-               now: int) -> IANAOption | IAPDOption | None:
+               now: int, pending: list[Any]) -> IANAOption | IAPDOption | None:
         """Extend the IA's leases for a Renew or Rebind (RFC 8415 sections 18.3.4 and 18.3.5)."""
         listed = self.resources_in(ia)
         if not held:
@@ -221,14 +234,14 @@ class PoolOptionHandler(OptionHandler):
             action, _state = transition(LeaseState.BOUND, event)
             assert action == LeaseAction.EXTEND
             lease = self.renewed(lease, now)
-            if self.store_update(lease):
+            if self.lease_store.update(lease, pending):
                 renewed.append(lease.resource)
         # RFC 8415 18.3.4: what the client lists that it does not hold here gets lifetimes of zero
         stale = [resource for resource in listed if resource not in renewed]
         return self.ia_with(ia, renewed, zero_lifetimes=stale)
 
     def give_back(self, ia: IANAOption | IAPDOption, event: LeaseEvent, held: list[Lease],
-                  now: int) -> IANAOption | IAPDOption | None:
+                  now: int, pending: list[Any]) -> IANAOption | IAPDOption | None:
         """Release or decline the leases the client lists (RFC 8415 sections 18.3.7 and 18.3.8)."""
         listed = set(self.resources_in(ia))
         matched = [lease for lease in held if lease.resource in listed]
@@ -243,7 +256,7 @@ class PoolOptionHandler(OptionHandler):
                 lease.preferred_until = now
                 lease.valid_until = now + self.quarantine_time
             lease.updated = now
-            self.store_update(lease)
+            self.lease_store.update(lease, pending)
         # Released and declined IAs are not repeated in the Reply: an empty IA tells handle() to leave it out
         return self.ia_class(ia.iaid)
 
@@ -254,10 +267,12 @@ class PoolOptionHandler(OptionHandler):
 
     # Helpers
 
-    def store_update(self, lease: Lease) -> bool:
-        """Write a changed lease; durable when it returns True."""
-        assert self.store is not None
-        return self.store.update(lease)
+    @property
+    def lease_store(self) -> LeaseStore:
+        """The open lease store (between :meth:`open` and :meth:`close`)."""
+        if self.store is None:
+            raise RuntimeError(f"{type(self).__name__} is used without being opened")
+        return self.store
 
     def renewed(self, lease: Lease, now: int) -> Lease:
         """The lease with lifetimes counted from now."""

@@ -262,6 +262,42 @@ def test_claim_is_visible_to_another_connection_at_once(store: SQLiteLeaseStore)
     assert raw_rows(store.path) == []
 
 
+def test_pending_changes_are_durable_after_sync(store: SQLiteLeaseStore) -> None:
+    pending: list[object] = []
+    assert store.claim(lease(), NOW, pending)
+    assert store.claim(lease(resource='2001:db8:1::1:2', iaid=IAID_2), NOW, pending)
+    assert len(pending) == 2
+    # decided at once (a competing client cannot take it), but not promised to be on disk yet
+    assert not store.claim(lease(duid=DUID_B), NOW)
+    store.sync(pending)
+    assert pending == []
+    assert [row[0] for row in raw_rows(store.path)] == ['2001:db8:1::1:1', '2001:db8:1::1:2']
+
+
+def test_concurrent_changes_share_commits(store: SQLiteLeaseStore) -> None:
+    # 8 threads x 50 claims: every claim returns durable, and group commit needs fewer transactions than claims
+    commits = 0
+    real_commit = store._commit
+
+    def counting_commit(batch: list) -> None:  # type: ignore[type-arg]
+        nonlocal commits
+        commits += 1
+        real_commit(batch)
+    store._commit = counting_commit  # type: ignore[method-assign]
+
+    def claim_many(thread: int) -> None:
+        for number in range(50):
+            assert store.claim(lease(resource=f'2001:db8:1::{thread + 1:x}:{number + 1:x}',
+                                     duid=bytes([thread]) * 6), NOW)
+    threads = [threading.Thread(target=claim_many, args=(thread,)) for thread in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(raw_rows(store.path)) == 400
+    assert commits < 400, "no two changes ever shared a transaction"
+
+
 def test_store_survives_reopening(tmp_path: Path) -> None:
     path = str(tmp_path / LEASE_DATABASE_NAME)
     first = SQLiteLeaseStore(path)

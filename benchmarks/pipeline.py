@@ -1,0 +1,182 @@
+"""
+Where the time of one exchange goes inside ipv6-dhcpd: every stage of the path of a packet, timed on its own.
+
+Run by hand::
+
+    python benchmarks/pipeline.py [--exchanges 2000]
+
+Method: one thread plays both sides of 4-way exchanges (Solicit/Advertise/Request/Reply) with distinct clients
+against the real StandardMessageHandler with an address pool and a prefix pool, leases committed to a real SQLite
+store in a temporary directory. Each stage is timed with ``time.thread_time_ns`` (CPU of this thread) around the same
+calls the daemon makes, so the table adds up to the server-side CPU of an exchange on one thread; the lease writer's
+thread is measured separately. Receive and send are real ``recvmsg``/``sendmsg`` calls over loopback (``::1``), and the
+hand-off is a real wake-up of a waiting thread through a condition variable, as the worker queue does it. Figures are
+CPU microseconds per 4-way exchange (two transactions), best of ``--repeat`` runs.
+"""
+import argparse
+import os
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from ipaddress import IPv6Address
+from typing import Any, Callable, TypeVar
+
+from dhcpkit.ipv6.duids import LinkLayerDUID
+from dhcpkit.ipv6.extensions.prefix_delegation import IAPDOption
+from dhcpkit.ipv6.messages import Message, RelayReplyMessage, RequestMessage, SolicitMessage
+from dhcpkit.ipv6.option_base import Option
+from dhcpkit.ipv6.options import ClientIdOption, ElapsedTimeOption, IANAOption, OptionRequestOption, ServerIdOption
+from dhcpkit.ipv6.server.config_loader import load_config
+from dhcpkit.ipv6.server.interfaces import Interface
+from dhcpkit.ipv6.server.packets import ReceivedPacket, build_reply, check_request, wrap_message
+
+CONFIG = '''
+[server]
+duid = 0003000100aabbccddee
+state-directory = {state}
+[logging]
+level = warning
+[option RecursiveNameServers]
+server-address-1 = 2001:db8::53
+[option AddressPool 2001:db8:1::/64]
+range = 2001:db8:1::1:0-2001:db8:1::ffff:ffff
+[option PrefixPool 2001:db8:1::/64]
+prefix = 2001:db8:100::/40
+delegated-length = 56
+'''
+
+INTERFACE = Interface('eth0', 1, True, (IPv6Address('::1'),), (IPv6Address('2001:db8:1::1'),),
+                      frozenset({IPv6Address('::1')}))
+CLIENT = IPv6Address('::1')
+STAGES = ['receive', 'parse', 'wrap', 'validate', 'hand-off', 'handle (incl. lease store)', 'save', 'send']
+
+Result = TypeVar('Result')
+
+
+class Stopwatch:
+    """CPU time of this thread per stage."""
+
+    def __init__(self) -> None:
+        self.totals: dict[str, int] = defaultdict(int)
+
+    def time(self, stage: str, function: Callable[..., Result], *arguments: Any) -> Result:
+        start = time.thread_time_ns()
+        result = function(*arguments)
+        self.totals[stage] += time.thread_time_ns() - start
+        return result
+
+
+class HandOff:
+    """A waiting thread woken through a condition variable for each packet, as the worker queue does."""
+
+    def __init__(self) -> None:
+        self.condition = threading.Condition()
+        self.item: object = None
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        while True:
+            with self.condition:
+                while self.item is None:
+                    self.condition.wait()
+                self.item = None
+            self.done.set()
+
+    def pass_on(self, item: object) -> None:
+        self.done.clear()
+        with self.condition:
+            self.item = item
+            self.condition.notify()
+        self.done.wait()
+
+
+def run(exchanges: int, stopwatch: Stopwatch) -> tuple[float, int]:
+    state = tempfile.mkdtemp(prefix='dhcpkit-bench-')
+    config_path = os.path.join(state, 'bench.ini')
+    with open(config_path, 'w') as config_file:
+        config_file.write(CONFIG.format(state=state))
+    config = load_config(config_path)
+    handler = config['server']['message-handler'](config)
+    server_id = ServerIdOption(config['server']['duid'])
+    server_socket = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    server_socket.bind(('::1', 0))
+    client_socket = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    client_socket.bind(('::1', 0))
+    hand_off = HandOff()
+    writer_before = _writer_cpu()
+    wall = time.perf_counter()
+
+    def serve(request: Message) -> Message:
+        client_socket.sendto(request.save(), server_socket.getsockname())
+        data, _ancillary, _flags, _address = stopwatch.time('receive', server_socket.recvmsg, 2048, 0)
+        _used, message = stopwatch.time('parse', Message.parse, data)
+        wrapped = stopwatch.time('wrap', wrap_message, message, INTERFACE, CLIENT)
+        stopwatch.time('validate', message.validate)
+        stopwatch.time('validate', check_request, message)
+        stopwatch.time('hand-off', hand_off.pass_on, wrapped)
+        reply = stopwatch.time('handle (incl. lease store)', handler.handle, wrapped, True)
+        assert isinstance(reply, RelayReplyMessage)
+        received = ReceivedPacket(message, wrapped, INTERFACE, CLIENT, IPv6Address('ff02::1:2'))
+        outgoing = stopwatch.time('save', build_reply, reply, received)
+        stopwatch.time('send', server_socket.sendto, outgoing.data, client_socket.getsockname())
+        answer, _address = client_socket.recvfrom(2048)
+        return Message.parse(answer)[1]
+
+    for number in range(exchanges):
+        client_id = ClientIdOption(LinkLayerDUID(1, number.to_bytes(6, 'big')))
+        asks: list[Option] = [client_id, ElapsedTimeOption(0), OptionRequestOption([23])]
+        advertise = serve(SolicitMessage(b'\x01\x02\x03', asks + [IANAOption(b'\0\0\0\1'), IAPDOption(b'\0\0\0\2')]))
+        assert isinstance(advertise, Message)
+        ias = [option for option in advertise.options  # type: ignore[attr-defined]
+               if isinstance(option, (IANAOption, IAPDOption))]
+        serve(RequestMessage(b'\x01\x02\x04', asks + [server_id] + ias))
+    wall = time.perf_counter() - wall
+    writer = _writer_cpu() - writer_before
+    handler.close()
+    server_socket.close()
+    client_socket.close()
+    shutil.rmtree(state)
+    return wall, writer
+
+
+def _writer_cpu() -> int:
+    """CPU nanoseconds of the lease writer thread so far (from /proc, since it is another thread)."""
+    for thread in threading.enumerate():
+        if thread.name == 'dhcpkit-lease-writer' and thread.native_id is not None:
+            with open(f'/proc/self/task/{thread.native_id}/stat') as stat:
+                fields = stat.read().rsplit(')', 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) * 1_000_000_000 // os.sysconf('SC_CLK_TCK')
+    return 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    parser.add_argument('--exchanges', type=int, default=2000)
+    parser.add_argument('--repeat', type=int, default=3)
+    args = parser.parse_args()
+    best: dict[str, float] = {}
+    best_writer = float('inf')
+    for _run in range(args.repeat):
+        stopwatch = Stopwatch()
+        _wall, writer = run(args.exchanges, stopwatch)
+        for stage in STAGES:
+            per_exchange = stopwatch.totals[stage] / args.exchanges / 1000
+            best[stage] = min(best.get(stage, float('inf')), per_exchange)
+        best_writer = min(best_writer, writer / args.exchanges / 1000)
+    print(f"{args.exchanges} 4-way exchanges on one thread, best of {args.repeat}; CPU µs per exchange")
+    print(f"{'stage':<30} {'µs':>8}")
+    print('-' * 39)
+    for stage in STAGES:
+        print(f"{stage:<30} {best[stage]:>8.1f}")
+    print('-' * 39)
+    print(f"{'total (this thread)':<30} {sum(best.values()):>8.1f}")
+    print(f"{'lease writer thread':<30} {best_writer:>8.1f}")
+
+
+if __name__ == '__main__':
+    main()
