@@ -4,9 +4,18 @@ The embedded lease store: one SQLite database (standard library) in the state di
 Reads are served from memory. Every change is applied to the memory index under a lock (that is where two clients
 competing for one resource are told apart) and then committed with group commit: the thread that gets the commit
 lock writes every change that is waiting at that moment, its own and those of the threads queued behind it, in one
-transaction. A change returns only when its transaction is on disk: the database runs in WAL mode with
-``synchronous=FULL``, so a lease the server confirms in a Reply survives a crash at any instant, while one fsync serves
-every Reply that was waiting for it. No thread is dedicated to writing, so a lone request does not pay for waking one.
+transaction. A change returns only when its transaction is committed. The database runs in WAL mode; how far a
+commit goes is the operator's choice (``[server] lease-sync``):
+
+- ``full`` (the default, ``synchronous=FULL``): every commit is flushed to the disk with fsync, so a lease the server
+  confirms in a Reply survives a crash of the server or of the machine (a power cut) at any instant;
+- ``normal`` (``synchronous=NORMAL``): a commit is in the operating system's hands when it returns, so a lease survives
+  a crash or kill of the server process at any instant, but the latest leases may be lost when the machine itself
+  goes down. This is what lease stores that append to a file without fsync (such as Kea's memfile) promise, at a
+  fraction of the cost.
+
+Either way one commit serves every Reply that was waiting for it. No thread is dedicated to writing, so a lone request
+does not pay for waking one.
 """
 import logging
 import os
@@ -18,12 +27,15 @@ from dhcpkit.ipv6.leases import Lease, LeaseStore
 from dhcpkit.ipv6.leases.lifecycle import LeaseState
 
 __all__ = ['SQLiteLeaseStore', 'open_lease_store', 'release_lease_store', 'LEASE_DATABASE_NAME',
-           'LeaseStoreError']
+           'LeaseStoreError', 'SYNC_MODES']
 
 logger = logging.getLogger(__name__)
 
 #: The file name of the lease database inside the state directory
 LEASE_DATABASE_NAME = 'leases.sqlite'
+
+#: ``[server] lease-sync`` values and the SQLite ``synchronous`` setting of each
+SYNC_MODES = {'full': 'FULL', 'normal': 'NORMAL'}
 
 _SCHEMA = '''
 CREATE TABLE IF NOT EXISTS leases (
@@ -78,15 +90,19 @@ class SQLiteLeaseStore(LeaseStore):
     Leases in an SQLite database file, indexed in memory, written with group commit.
 
     :ivar path: the database file
+    :ivar sync: the ``lease-sync`` mode: ``full`` or ``normal``
     """
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, sync: str = 'full'):
+        if sync not in SYNC_MODES:
+            raise ValueError(f"Unknown lease-sync mode {sync!r}; expected one of {', '.join(SYNC_MODES)}")
         self.path = path
+        self.sync_mode = sync
         directory = os.path.dirname(os.path.abspath(path))
         os.makedirs(directory, mode=0o700, exist_ok=True)
         self._connection = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
         self._connection.execute('PRAGMA journal_mode = WAL')
-        self._connection.execute('PRAGMA synchronous = FULL')
+        self._connection.execute(f'PRAGMA synchronous = {SYNC_MODES[sync]}')
         self._connection.executescript(_SCHEMA)
 
         self._lock = threading.Lock()
@@ -252,6 +268,18 @@ class SQLiteLeaseStore(LeaseStore):
             write.error = error
             write.done.set()
 
+    def set_sync_mode(self, sync: str) -> None:
+        """
+        Change how far commits go (see the module documentation), between two commits.
+
+        :param sync: ``full`` or ``normal``
+        """
+        if sync not in SYNC_MODES:
+            raise ValueError(f"Unknown lease-sync mode {sync!r}; expected one of {', '.join(SYNC_MODES)}")
+        with self._commit_lock:
+            self._connection.execute(f'PRAGMA synchronous = {SYNC_MODES[sync]}')
+            self.sync_mode = sync
+
     def close(self) -> None:
         with self._pending_lock:
             self._closed = True
@@ -263,19 +291,22 @@ _open_stores: dict[str, tuple[SQLiteLeaseStore, int]] = {}
 _open_stores_lock = threading.Lock()
 
 
-def open_lease_store(state_directory: str) -> SQLiteLeaseStore:
+def open_lease_store(state_directory: str, sync: str = 'full') -> SQLiteLeaseStore:
     """
     Return the process's store for a state directory, opening it on first use. Every pool handler of a
     configuration shares one store, and a reload that keeps the directory keeps the open database.
 
     :param state_directory: the ``[server] state-directory``
+    :param sync: the ``[server] lease-sync`` mode; a reload may change it on the open store
     :return: the store; give it back with :func:`release_lease_store`
     """
     path = os.path.join(os.path.abspath(state_directory), LEASE_DATABASE_NAME)
     with _open_stores_lock:
         store, users = _open_stores.get(path, (None, 0))
         if store is None:
-            store = SQLiteLeaseStore(path)
+            store = SQLiteLeaseStore(path, sync)
+        elif store.sync_mode != sync:
+            store.set_sync_mode(sync)
         _open_stores[path] = (store, users + 1)
         return store
 

@@ -93,7 +93,7 @@ class PoolOptionHandler(OptionHandler):
         return cls(link, pool, preferred, valid, quarantine)
 
     def open(self, config: dict[str, Any]) -> None:
-        self.store = open_lease_store(config['server']['state-directory'])
+        self.store = open_lease_store(config['server']['state-directory'], config['server'].get('lease-sync', 'full'))
 
     def close(self) -> None:
         if self.store is not None:

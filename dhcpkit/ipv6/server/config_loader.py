@@ -11,7 +11,7 @@ The resulting dictionary::
     {
         'filename': str,
         'server': {'threads', 'user', 'group', 'duid', 'message-handler', 'allow-rapid-commit', 'pid-file',
-                   'state-directory', 'max-exceptions', 'exception-window', 'queue-size'},
+                   'state-directory', 'max-exceptions', 'exception-window', 'queue-size', 'lease-sync'},
         'logging': {'level', 'console', 'syslog', 'syslog-socket', 'facility', 'file'},
         'interfaces': {name: {'multicast', 'link-local-addresses', 'global-unicast-addresses'}},
         'option-handlers': [(handler class, ConfigSection, handler id or None), ...],
@@ -154,7 +154,15 @@ def _server(section: ConfigSection) -> dict[str, Any]:
         'max-exceptions': section.get_int('max-exceptions', 50, 1, 1000000),
         'exception-window': section.get_float('exception-window', 10.0, 0.001),
         'queue-size': section.get_int('queue-size', 1000, 1, 1000000),
+        'lease-sync': _choice(section, 'lease-sync', 'full', ('full', 'normal')),
     }
+
+
+def _choice(section: ConfigSection, key: str, default: str, choices: tuple[str, ...]) -> str:
+    value = (section.get_str(key, default) or default).lower()
+    if value not in choices:
+        raise section.error(key, f"expected one of {', '.join(choices)}, not {value!r}")
+    return value
 
 
 def _duid(section: ConfigSection, text: str) -> DUID:

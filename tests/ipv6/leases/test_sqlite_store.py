@@ -406,3 +406,30 @@ def test_concurrent_claims(store: SQLiteLeaseStore) -> None:
     # The threads really did compete: several won something, and not everything was won by everyone
     assert sum(1 for mine in won.values() if mine) > 1
     assert set(all_won) <= set(RESOURCES)
+
+
+@pytest.mark.parametrize('mode, synchronous', [('full', 2), ('normal', 1)])
+def test_sync_mode_sets_how_far_commits_go(tmp_path: Path, mode: str, synchronous: int) -> None:
+    opened = SQLiteLeaseStore(str(tmp_path / LEASE_DATABASE_NAME), mode)
+    try:
+        assert opened._connection.execute('PRAGMA synchronous').fetchone()[0] == synchronous
+        assert opened.claim(lease(), NOW)
+        assert raw_rows(opened.path)[0][0] == '2001:db8:1::1:1'
+    finally:
+        opened.close()
+
+
+def test_sync_mode_changes_on_an_open_store(tmp_path: Path) -> None:
+    first = open_lease_store(str(tmp_path), 'full')
+    second = open_lease_store(str(tmp_path), 'normal')
+    try:
+        assert first is second and first.sync_mode == 'normal'
+        assert first._connection.execute('PRAGMA synchronous').fetchone()[0] == 1
+    finally:
+        release_lease_store(second)
+        release_lease_store(first)
+
+
+def test_unknown_sync_mode_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match='lease-sync'):
+        SQLiteLeaseStore(str(tmp_path / LEASE_DATABASE_NAME), 'sometimes')

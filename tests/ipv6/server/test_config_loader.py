@@ -70,6 +70,7 @@ def test_seed_era_file_loads_unchanged(tmp_path: Path) -> None:
     assert config['server']['message-handler'] is StandardMessageHandler
     assert config['server']['threads'] == 10
     assert config['server']['user'] == 'nobody' and config['server']['group'] == 'nogroup'
+    assert config['server']['lease-sync'] == 'full'
     assert config['logging']['facility'] == 'daemon'
     assert config['interfaces']['eth0'] == {'multicast': True, 'link-local-addresses': 'auto',
                                             'global-unicast-addresses': 'all', 'reply-from': None}
@@ -87,6 +88,7 @@ def test_seed_era_file_loads_unchanged(tmp_path: Path) -> None:
     ('[server]\nallow-rapid-commit = perhaps\n', 2, 'server', 'allow-rapid-commit', 'expected yes or no'),
     ('[server]\nduid = 00zz\n', 2, 'server', 'duid', 'expected a DUID in hex'),
     ('[server]\nthreds = 4\n', 2, 'server', 'threds', 'unknown key'),
+    ('[server]\nlease-sync = never\n', 2, 'server', 'lease-sync', 'expected one of full, normal'),
     ('[logging]\nlevel = loud\n', 2, 'logging', 'level', 'expected one of'),
     ('[logging]\nfacility = nowhere\n', 2, 'logging', 'facility', 'unknown syslog facility'),
     ('[interface eth0]\nmulticast = sometimes\n', 2, 'interface eth0', 'multicast', 'expected yes or no'),
