@@ -67,6 +67,7 @@ CONFIG = """\
 user = nobody
 duid = {duid}
 threads = {threads}
+lease-sync = {lease_sync}
 state-directory = {state}
 pid-file = {state}/ipv6-dhcpd.pid
 
@@ -118,7 +119,8 @@ class LoadDaemon:
     :func:`tests.system.daemon.explain`.
     """
 
-    def __init__(self, net: TestNetwork, threads: int = 4, namespace: str = "server") -> None:
+    def __init__(self, net: TestNetwork, threads: int = 4, namespace: str = "server",
+                 lease_sync: str = "full") -> None:
         self.net = net
         self.namespace = namespace
         self.state_directory = net.workdir / "state"
@@ -126,7 +128,7 @@ class LoadDaemon:
         self.pid_file = self.state_directory / "ipv6-dhcpd.pid"
         self.config_path.write_text(
             CONFIG.format(
-                duid=SERVER_DUID, threads=threads, state=self.state_directory, link=LINK, first=ADDRESS_FIRST,
+                duid=SERVER_DUID, threads=threads, lease_sync=lease_sync, state=self.state_directory, link=LINK, first=ADDRESS_FIRST,
                 last=ADDRESS_LAST, aggregate=PREFIX_AGGREGATE, delegated=DELEGATED_LENGTH,
                 preferred=PREFERRED_LIFETIME, valid=VALID_LIFETIME,
             )

@@ -9,6 +9,10 @@ cleanly, checks that every address and prefix that any client was told in a
 Reply is still bound in the store to that client (the DUID of the Reply's
 Client Identifier and the IAID of the IA it was in) and to nobody else.
 
+It runs once for each ``[server] lease-sync`` mode: ``full`` (fsync per commit) and
+``normal`` (the commit is handed to the kernel), since both promise that a lease
+survives the death of the server process.
+
 The capture runs in the CLIENT namespace, so a Reply counts only if it really
 left the server. Each SIGKILL leaves the pid file behind, naming the dead
 process; the restart must not be blocked by it.
@@ -76,13 +80,14 @@ class Kill:
     restart_seconds: float = 0.0
 
 
-def test_leases_in_replies_survive_sigkill(net: TestNetwork) -> None:
+@pytest.mark.parametrize("lease_sync", ["full", "normal"])
+def test_leases_in_replies_survive_sigkill(net: TestNetwork, lease_sync: str) -> None:
     perfdhcp = require_program("perfdhcp")
     require_program("tcpdump")
     rng = random.Random(SEED)
     delays = [rng.uniform(*LOAD_BEFORE_KILL) for _ in range(KILLS)]
     Topology(net).build()
-    daemon = LoadDaemon(net)
+    daemon = LoadDaemon(net, lease_sync=lease_sync)
     capture = Capture(net)
     perfdhcp_log = LaterProcess("perfdhcp log")
     kills: list[Kill] = []
