@@ -12,6 +12,7 @@ from ipaddress import IPv6Address, IPv6Network
 from typing import Iterator
 
 from dhcpkit.ipv6.leases import LEASE_TYPE_NA, LEASE_TYPE_PD
+from dhcpkit.ipv6.text import address_text
 
 __all__ = ['Pool', 'AddressRange', 'PrefixRange', 'address_of', 'network_of']
 
@@ -112,7 +113,7 @@ class AddressRange(Pool):
         self.pool_id = f'na {first}-{last}'
 
     def resource_at(self, index: int) -> str:
-        return str(IPv6Address(self._first + index))
+        return address_text(IPv6Address(self._first + index))
 
     def contains(self, resource: str) -> bool:
         try:
@@ -143,7 +144,7 @@ class PrefixRange(Pool):
         self.pool_id = f'pd {aggregate}/{delegated_length}'
 
     def resource_at(self, index: int) -> str:
-        return f'{IPv6Address(self._base + index * self._step)}/{self.delegated_length}'
+        return f'{address_text(IPv6Address(self._base + index * self._step))}/{self.delegated_length}'
 
     def contains(self, resource: str) -> bool:
         try:

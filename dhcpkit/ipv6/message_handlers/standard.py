@@ -29,6 +29,7 @@ from dhcpkit.ipv6.option_handlers.unanswered_ia import UnansweredIAOptionHandler
 from dhcpkit.ipv6.option_handlers.unicast import UnicastPolicyOptionHandler
 from dhcpkit.ipv6.options import (STATUS_USEMULTICAST, ClientIdOption, IANAOption, IATAOption, RapidCommitOption,
                                   ServerIdOption, StatusCodeOption)
+from dhcpkit.ipv6.text import address_text, network_text
 from dhcpkit.ipv6.transaction_bundle import TransactionBundle
 
 __all__ = ['StandardMessageHandler', 'handler']
@@ -214,7 +215,7 @@ def describe_transaction(bundle: TransactionBundle) -> str:
     """
     client_id = bundle.request.get_option_of_type(ClientIdOption)
     client = client_id.duid.save().hex() if client_id and client_id.duid else 'no client-id'
-    peer = bundle.incoming_relay_messages[0].peer_address if bundle.incoming_relay_messages else '?'
+    peer = address_text(bundle.incoming_relay_messages[0].peer_address) if bundle.incoming_relay_messages else '?'
     response = bundle.response
     outcome = type(response).__name__ if response else 'nothing'
     assigned: list[str] = []
@@ -222,9 +223,9 @@ def describe_transaction(bundle: TransactionBundle) -> str:
     if response is not None:
         for option in response.options:
             if isinstance(option, (IANAOption, IATAOption)):
-                assigned.extend(str(address) for address in option.get_addresses())
+                assigned.extend(address_text(address) for address in option.get_addresses())
             elif isinstance(option, IAPDOption):
-                assigned.extend(str(prefix) for prefix in option.get_prefixes())
+                assigned.extend(network_text(prefix) for prefix in option.get_prefixes())
             elif isinstance(option, StatusCodeOption):
                 statuses.append(str(option.status_code))
             if isinstance(option, (IANAOption, IATAOption, IAPDOption)):

@@ -25,6 +25,7 @@ from dhcpkit.ipv6.option_base import Option
 from dhcpkit.ipv6.option_handlers import OptionHandler
 from dhcpkit.ipv6.option_handlers.links import answer_confirm, lifetimes_from_section, link_from_section_id
 from dhcpkit.ipv6.options import ClientIdOption, IAAddressOption, IANAOption
+from dhcpkit.ipv6.text import address_text, network_text
 from dhcpkit.ipv6.transaction_bundle import TransactionBundle
 
 __all__ = ['AddressPoolOptionHandler', 'PrefixPoolOptionHandler']
@@ -390,7 +391,7 @@ class AddressPoolOptionHandler(PoolOptionHandler):
         return IAAddressOption(address_of(resource), preferred, valid)
 
     def resources_in(self, ia: IANAOption | IAPDOption) -> list[str]:
-        return [str(address) for address in ia.get_addresses()] if isinstance(ia, IANAOption) else []
+        return [address_text(address) for address in ia.get_addresses()] if isinstance(ia, IANAOption) else []
 
 
 class PrefixPoolOptionHandler(PoolOptionHandler):
@@ -417,5 +418,5 @@ class PrefixPoolOptionHandler(PoolOptionHandler):
     def resources_in(self, ia: IANAOption | IAPDOption) -> list[str]:
         if not isinstance(ia, IAPDOption):
             return []
-        return [str(prefix) for prefix in ia.get_prefixes() if prefix.prefixlen > 0 and int(
+        return [network_text(prefix) for prefix in ia.get_prefixes() if prefix.prefixlen > 0 and int(
             prefix.network_address) != 0]

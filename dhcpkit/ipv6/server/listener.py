@@ -228,7 +228,7 @@ class Listener:
             self._drop('dropped-filtered', "Dropping a truncated packet or one without packet info")
             return None
         destination, index = pktinfo
-        source = IPv6Address(str(address[0]).split('%', 1)[0])
+        source = IPv6Address(socket.inet_pton(socket.AF_INET6, str(address[0]).split('%', 1)[0]))
         if source.is_unspecified or source.is_multicast:
             # Nobody to answer: a reply would go nowhere, or to a whole group
             self._drop('dropped-filtered', "Dropping packet from %s: not a unicast sender", source)

@@ -14,6 +14,7 @@ from dhcpkit.ipv6 import CLIENT_PORT, HOP_COUNT_LIMIT, SERVER_PORT
 from dhcpkit.ipv6.messages import ClientServerMessage, Message, RelayForwardMessage, RelayReplyMessage
 from dhcpkit.ipv6.options import InterfaceIdOption, RelayMessageOption
 from dhcpkit.ipv6.server.interfaces import Interface
+from dhcpkit.ipv6.text import address_text
 
 __all__ = ['PacketRejected', 'ReceivedPacket', 'OutgoingPacket', 'wrap_message', 'check_request', 'build_reply']
 
@@ -77,7 +78,7 @@ class OutgoingPacket:
     def socket_address(self) -> tuple[str, int, int, int]:
         """The destination as :meth:`socket.socket.sendmsg` wants it; link-local destinations need their scope."""
         scope = self.interface_index if self.destination.is_link_local or self.destination.is_multicast else 0
-        return str(self.destination), self.port, 0, scope
+        return address_text(self.destination), self.port, 0, scope
 
 
 def wrap_message(message: Message, interface: Interface, source: IPv6Address) -> RelayForwardMessage:
