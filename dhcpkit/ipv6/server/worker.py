@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Iterable
 
 from dhcpkit.ipv6.message_handlers import MessageHandler
+from dhcpkit.ipv6.server.log_limits import LogLimiter
 from dhcpkit.ipv6.server.packets import OutgoingPacket, PacketRejected, ReceivedPacket, build_reply, check_request
 from dhcpkit.ipv6.server.runaway import RunawayProtection
 from dhcpkit.ipv6.server.statistics import Statistics
@@ -53,6 +54,7 @@ class Worker:
         self.queue_size = queue_size
         self.runaway = runaway
         self.on_runaway = on_runaway
+        self._send_failure_log = LogLimiter()
         self._waiting: deque[ReceivedPacket] = deque()
         self._busy = 0
         self._stopping = False
@@ -161,8 +163,11 @@ class Worker:
         except OSError as error:
             # The network's problem (the client's address is gone, no route), not a bug: no runaway protection
             self.statistics.increment('send-failed')
-            logger.warning("Cannot send reply to %s on %s: %s", outgoing.destination, packet.interface.name,
-                           error.strerror or error)
+            suppressed = self._send_failure_log.allow(outgoing.destination)
+            if suppressed is not None:
+                logger.warning("Cannot send reply to %s on %s: %s%s", outgoing.destination, packet.interface.name,
+                               error.strerror or error,
+                               f" ({suppressed} more failures to it not logged)" if suppressed else "")
             return
         self.statistics.increment('replied')
 

@@ -173,3 +173,10 @@ def test_drain_times_out_with_work_in_flight() -> None:
     release.set()
     assert harness.worker.drain(10)
     harness.worker.shutdown()
+
+
+def test_send_failures_to_one_peer_are_logged_once_a_minute(caplog: pytest.LogCaptureFixture) -> None:
+    harness = Harness(send_error=OSError(101, 'Network is unreachable'))
+    counts = harness.run(packet(), packet(), packet())
+    assert counts['send-failed'] == 3
+    assert caplog.text.count('Cannot send reply to fe80::c1') == 1
