@@ -9,6 +9,8 @@ from dhcpkit.ipv6.duids import (DUID, DUID_EN, DUID_LL, DUID_LLT, DUID_UUID, MAX
                                 LinkLayerDUID, LinkLayerTimeDUID, UnknownDUID, UUIDDUID)
 from dhcpkit.protocol_element import MalformedInputError, ValidationError
 from tests.strategies.core import STRATEGIES
+from tests.wire_checks import (assert_invalid, assert_malformed, assert_parses, assert_parses_inside, assert_round_trip,
+                               assert_saves)
 
 
 def h(text: str) -> bytes:
@@ -49,18 +51,15 @@ def test_constants() -> None:
 
 @pytest.mark.parametrize('data, duid', WIRE_TABLE, ids=_id)
 def test_parse(data: bytes, duid: DUID) -> None:
-    used, parsed = DUID.parse(data)
-    assert used == len(data)
-    assert type(parsed) is type(duid)
-    assert parsed == duid
-    assert type(duid).parse(data) == (len(data), duid)
+    assert_parses(DUID, data, duid)
+    assert_parses(type(duid), data, duid)
     # Within a larger buffer, a DUID uses exactly the length it is given
-    assert DUID.parse(b'\xee' + data + b'\xee', 1, len(data)) == (len(data), duid)
+    assert_parses_inside(DUID, data, duid, before=b'\xee', after=b'\xee', length=len(data))
 
 
 @pytest.mark.parametrize('data, duid', WIRE_TABLE, ids=_id)
 def test_save(data: bytes, duid: DUID) -> None:
-    assert duid.save() == data
+    assert_saves(duid, data)
 
 
 @pytest.mark.parametrize('data, duid', WIRE_TABLE, ids=_id)
@@ -93,8 +92,7 @@ def test_length_past_the_buffer(data: bytes, duid: DUID) -> None:
     (h('0004 1234567812345678123456781234567800'), "UUIDDUID .*length 19, expected 18"),
 ])
 def test_malformed(data: bytes, problem: str) -> None:
-    with pytest.raises(MalformedInputError, match=problem):
-        DUID.parse(data)
+    assert_malformed(DUID, data, problem)
 
 
 def test_wrong_class() -> None:
@@ -129,8 +127,7 @@ def test_wrong_class() -> None:
     (UnknownDUID(0xff00, b'x' * 129), r"UnknownDUID is longer than 130 bytes"),
 ])
 def test_validate_rejects(duid: DUID, problem: str) -> None:
-    with pytest.raises(ValidationError, match=problem):
-        duid.validate()
+    assert_invalid(duid, problem)
 
 
 @pytest.mark.parametrize('duid', [
@@ -187,13 +184,8 @@ DUID_CLASSES = [LinkLayerTimeDUID, EnterpriseDUID, LinkLayerDUID, UUIDDUID, Unkn
 @given(data=st.data())
 def test_round_trip(klass: type[DUID], data: st.DataObject) -> None:
     duid = data.draw(STRATEGIES[klass])
-    duid.validate()
-    wire = duid.save()
-    used, parsed = DUID.parse(wire)
-    assert used == len(wire)
-    assert parsed == duid
+    parsed = assert_round_trip(duid, DUID)
     assert hash(parsed) == hash(duid)
-    assert parsed.save() == wire
 
 
 @pytest.mark.parametrize('duid', [

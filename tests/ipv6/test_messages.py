@@ -24,6 +24,8 @@ from dhcpkit.ipv6.options import (AuthenticationOption, ClientIdOption, ElapsedT
                                   VendorSpecificInformationOption)
 from dhcpkit.protocol_element import MalformedInputError, ValidationError
 from tests.strategies.core import STRATEGIES
+from tests.wire_checks import (assert_invalid, assert_malformed, assert_parses, assert_parses_inside,
+                               assert_prefixes_malformed, assert_round_trip, assert_saves)
 
 
 def h(text: str) -> str:
@@ -138,18 +140,15 @@ def test_table_covers_every_message() -> None:
 @pytest.mark.parametrize('data_hex, message', WIRE_TABLE, ids=_id)
 def test_parse(data_hex: str, message: Message) -> None:
     data = bytes.fromhex(data_hex)
-    used, parsed = Message.parse(data)
-    assert used == len(data)
-    assert type(parsed) is type(message)
-    assert parsed == message
-    assert type(message).parse(data) == (len(data), message)
+    assert_parses(Message, data, message)
+    assert_parses(type(message), data, message)
     # A message within a larger buffer uses exactly the length it is given
-    assert Message.parse(b'\xee' + data + b'\xee', 1, len(data)) == (len(data), message)
+    assert_parses_inside(Message, data, message, before=b'\xee', after=b'\xee', length=len(data))
 
 
 @pytest.mark.parametrize('data_hex, message', WIRE_TABLE, ids=_id)
 def test_save(data_hex: str, message: Message) -> None:
-    assert message.save().hex() == h(data_hex)
+    assert_saves(message, bytes.fromhex(data_hex))
 
 
 @pytest.mark.parametrize('data_hex, message', WIRE_TABLE, ids=_id)
@@ -181,13 +180,10 @@ def _boundaries(message: Message) -> dict[int, Message]:
 def test_truncated(data_hex: str, message: Message) -> None:
     data = bytes.fromhex(data_hex)
     whole = _boundaries(message)
-    for length in range(len(data)):
-        if length in whole:
-            # Cut between options: a shorter, well-formed message
-            assert Message.parse(data[:length]) == (length, whole[length])
-        else:
-            with pytest.raises(MalformedInputError):
-                Message.parse(data[:length])
+    assert_prefixes_malformed(Message, data, whole)
+    for length, shorter in whole.items():
+        # Cut between options: a shorter, well-formed message
+        assert Message.parse(data[:length]) == (length, shorter)
 
 
 @pytest.mark.parametrize('data_hex, problem', [
@@ -206,8 +202,7 @@ def test_truncated(data_hex: str, message: Message) -> None:
     ('0c00' + LINK_PEER_HEX + option_hex(9, SOLICIT_HEX[:-2]), "SolicitMessage .*too short for an option"),
 ])
 def test_malformed(data_hex: str, problem: str) -> None:
-    with pytest.raises(MalformedInputError, match=problem):
-        Message.parse(bytes.fromhex(data_hex))
+    assert_malformed(Message, bytes.fromhex(data_hex), problem)
 
 
 def test_wrong_class() -> None:
@@ -466,8 +461,7 @@ def test_errors_inside_options_name_the_path() -> None:
     (UnknownMessage(200, 'data'), "UnknownMessage.message_data must be bytes"),  # type: ignore[arg-type]
 ])
 def test_validate_rejects(message: Message, problem: str) -> None:
-    with pytest.raises(ValidationError, match=problem):
-        message.validate()
+    assert_invalid(message, problem)
 
 
 def test_save_rejects_bad_values_with_validation_error() -> None:
@@ -508,8 +502,4 @@ CORE_MESSAGES = sorted((klass for klass in STRATEGIES if issubclass(klass, Messa
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data())
 def test_round_trip(klass: type[Message], data: st.DataObject) -> None:
-    message = data.draw(STRATEGIES[klass])
-    message.validate()
-    wire = message.save()
-    assert Message.parse(wire) == (len(wire), message)
-    assert Message.parse(wire)[1].save() == wire
+    assert_round_trip(data.draw(STRATEGIES[klass]), Message)

@@ -15,6 +15,8 @@ from dhcpkit.ipv6.option_base import (AddressListOption, ContainerOption, Domain
                                       save_options)
 from dhcpkit.ipv6.options import ClientIdOption, IANAOption, PreferenceOption, StatusCodeOption
 from dhcpkit.protocol_element import MalformedInputError, ValidationError
+from tests.wire_checks import (assert_invalid, assert_length_past_data_malformed, assert_malformed, assert_parses,
+                               assert_parses_inside, assert_prefixes_malformed, assert_saves)
 
 #: The option space of the sample options, separate from the real registry
 SAMPLE_REGISTRY: dict[int, type[Option]] = {}
@@ -194,30 +196,23 @@ WIRE_TABLE: list[tuple[bytes, Option]] = [
 
 @pytest.mark.parametrize('data, element', WIRE_TABLE, ids=lambda value: type(value).__name__)
 def test_wire_table(data: bytes, element: Option) -> None:
-    used, parsed = type(element).parse(data)
-    assert used == len(data)
-    assert type(parsed) is type(element)
-    assert parsed == element
-    assert element.save() == data
+    assert_parses(type(element), data, element)
+    assert_saves(element, data)
     element.validate()
     # The sample space's registry picks the class from the code
     assert type(element).determine_class(data) is type(element)
     # Trailing bytes are not part of the option
-    assert type(element).parse(data + b'\xff\xff') == (len(data), element)
+    assert_parses_inside(type(element), data, element, before=b'', after=b'\xff\xff')
 
 
 @pytest.mark.parametrize('data, element', WIRE_TABLE, ids=lambda value: type(value).__name__)
 def test_truncated(data: bytes, element: Option) -> None:
-    for length in range(len(data)):
-        with pytest.raises(MalformedInputError):
-            type(element).parse(data[:length])
+    assert_prefixes_malformed(type(element), data)
 
 
 @pytest.mark.parametrize('data, element', WIRE_TABLE, ids=lambda value: type(value).__name__)
 def test_option_length_longer_than_data(data: bytes, element: Option) -> None:
-    longer = data[:2] + struct.pack('!H', len(data) - 3) + data[4:]
-    with pytest.raises(MalformedInputError, match="longer than"):
-        type(element).parse(longer)
+    assert_length_past_data_malformed(type(element), data, match="longer than")
     # The same, within an explicit length that is shorter than the buffer
     with pytest.raises(MalformedInputError):
         type(element).parse(data + b'\x00', 0, len(data) - 1)
@@ -247,8 +242,7 @@ def test_option_length_longer_than_data(data: bytes, element: Option) -> None:
     (SampleContainerOption, option(0xff0b, b'\x00\x01' + option(7, b'')), "PreferenceOption .* expected 1"),
 ])
 def test_malformed_data(klass: type[Option], data: bytes, problem: str) -> None:
-    with pytest.raises(MalformedInputError, match=problem):
-        klass.parse(data)
+    assert_malformed(klass, data, problem)
 
 
 def test_wrong_length_points_at_the_option_header() -> None:
@@ -319,8 +313,7 @@ def _with_options(options: Any) -> SampleContainerOption:
     (_with_options(None), r"SampleContainerOption.options must be a list of options"),
 ])
 def test_validate_rejects(element: Option, problem: str) -> None:
-    with pytest.raises(ValidationError, match=problem):
-        element.validate()
+    assert_invalid(element, problem)
 
 
 def test_save_turns_bad_values_into_validation_errors() -> None:
@@ -397,13 +390,11 @@ def test_parse_at_offset_with_length() -> None:
     (bytes.fromhex('00000001') + b'\x00', UnknownOption(0, b'\x00')),
 ])
 def test_unknown_option_round_trip(data: bytes, element: UnknownOption) -> None:
-    assert Option.parse(data) == (len(data), element)
-    assert UnknownOption.parse(data) == (len(data), element)
-    assert element.save() == data
+    assert_parses(Option, data, element)
+    assert_parses(UnknownOption, data, element)
+    assert_saves(element, data)
     element.validate()
-    for length in range(len(data)):
-        with pytest.raises(MalformedInputError):
-            Option.parse(data[:length])
+    assert_prefixes_malformed(Option, data)
 
 
 def test_unknown_option_is_always_allowed() -> None:
@@ -416,8 +407,7 @@ def test_unknown_option_is_always_allowed() -> None:
     UnknownOption(65000, 'abc'), UnknownOption(65000, b'a' * 65536),  # type: ignore[arg-type]
 ])
 def test_unknown_option_validate_rejects(element: UnknownOption) -> None:
-    with pytest.raises(ValidationError, match="UnknownOption"):
-        element.validate()
+    assert_invalid(element, "UnknownOption")
 
 
 # parse_options and save_options

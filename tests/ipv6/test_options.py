@@ -1,5 +1,4 @@
 """Tests for every option of dhcpkit.ipv6.options (RFC 8415 section 21)."""
-import struct
 from ipaddress import IPv6Address
 from typing import Any
 from uuid import UUID
@@ -26,6 +25,8 @@ from dhcpkit.ipv6.options import (OPTION_AUTH, OPTION_CLIENTID, OPTION_ELAPSED_T
                                   VendorSpecificInformationOption)
 from dhcpkit.protocol_element import MalformedInputError, ValidationError
 from tests.strategies.core import STRATEGIES
+from tests.wire_checks import (assert_invalid, assert_length_past_data_malformed, assert_malformed, assert_parses,
+                               assert_parses_inside, assert_prefixes_malformed, assert_round_trip, assert_saves)
 
 
 def h(text: str) -> bytes:
@@ -113,18 +114,15 @@ def test_table_covers_every_option() -> None:
 
 @pytest.mark.parametrize('data, element', WIRE_TABLE, ids=_id)
 def test_parse(data: bytes, element: Option) -> None:
-    used, parsed = Option.parse(data)
-    assert used == len(data)
-    assert type(parsed) is type(element)
-    assert parsed == element
+    assert_parses(Option, data, element)
     # The class itself parses it too, and the option is found at an offset within a larger buffer
-    assert type(element).parse(data) == (len(data), element)
-    assert Option.parse(b'\xff' + data + b'\xff', 1) == (len(data), element)
+    assert_parses(type(element), data, element)
+    assert_parses_inside(Option, data, element)
 
 
 @pytest.mark.parametrize('data, element', WIRE_TABLE, ids=_id)
 def test_save(data: bytes, element: Option) -> None:
-    assert element.save() == data
+    assert_saves(element, data)
 
 
 @pytest.mark.parametrize('data, element', WIRE_TABLE, ids=_id)
@@ -134,19 +132,14 @@ def test_validate(data: bytes, element: Option) -> None:
 
 @pytest.mark.parametrize('data, element', WIRE_TABLE, ids=_id)
 def test_truncated(data: bytes, element: Option) -> None:
-    for length in range(len(data)):
-        with pytest.raises(MalformedInputError):
-            Option.parse(data[:length])
+    assert_prefixes_malformed(Option, data)
 
 
 @pytest.mark.parametrize('data, element', WIRE_TABLE, ids=_id)
 def test_option_length_longer_than_data(data: bytes, element: Option) -> None:
-    option_length = struct.unpack_from('!H', data, 2)[0]
-    for extra in (1, 2, 0xffff - option_length):
-        if extra:
-            longer = data[:2] + struct.pack('!H', option_length + extra) + data[4:]
-            with pytest.raises(MalformedInputError):
-                Option.parse(longer)
+    # One and two bytes more than there are, and the largest length there is (unless the option has it already)
+    extras = (1, 2, 0xffff - (len(data) - 4))
+    assert_length_past_data_malformed(Option, data, [extra for extra in extras if extra])
 
 
 @pytest.mark.parametrize('data, problem', [
@@ -205,8 +198,7 @@ def test_option_length_longer_than_data(data: bytes, element: Option) -> None:
     (h('0011 000b 00000009 0001 0001 61 0002 00'), "VendorSpecificInformationOption .*truncated"),
 ])
 def test_malformed(data: bytes, problem: str) -> None:
-    with pytest.raises(MalformedInputError, match=problem):
-        Option.parse(data)
+    assert_malformed(Option, data, problem)
 
 
 def test_malformed_errors_give_the_offset() -> None:
@@ -294,8 +286,7 @@ def _unsaveable(klass: type, **attributes: Any) -> Any:
     (InformationRefreshTimeOption(-1), r"InformationRefreshTimeOption.refresh_time"),
 ])
 def test_validate_rejects(element: Option, problem: str) -> None:
-    with pytest.raises(ValidationError, match=problem):
-        element.validate()
+    assert_invalid(element, problem)
 
 
 @pytest.mark.parametrize('element', [
@@ -378,8 +369,4 @@ CORE_OPTIONS = sorted((klass for klass in STRATEGIES if issubclass(klass, Option
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_round_trip(klass: type[Option], data: st.DataObject) -> None:
-    element = data.draw(STRATEGIES[klass])
-    element.validate()
-    wire = element.save()
-    assert Option.parse(wire) == (len(wire), element)
-    assert Option.parse(wire)[1].save() == wire
+    assert_round_trip(data.draw(STRATEGIES[klass]), Option)

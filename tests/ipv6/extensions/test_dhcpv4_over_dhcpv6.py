@@ -2,7 +2,6 @@
 from ipaddress import IPv6Address
 
 import pytest
-from hypothesis import given, strategies as st
 
 from dhcpkit.ipv6.duids import LinkLayerDUID
 from dhcpkit.ipv6.extensions.dhcpv4_over_dhcpv6 import (DHCPV4_QUERY_FLAG_UNICAST, OPTION_DHCP4_O_DHCP6_SERVER,
@@ -15,6 +14,8 @@ from dhcpkit.ipv6.options import (ClientIdOption, InterfaceIdOption, OptionReque
                                   ServerIdOption)
 from dhcpkit.protocol_element import MalformedInputError, ProtocolElement, ValidationError
 from tests.strategies.dhcpv4_over_dhcpv6 import STRATEGIES
+from tests.wire_checks import (assert_invalid, assert_malformed, assert_prefixes_malformed, assert_strategy_round_trips,
+                               message_table_tests, option_table_tests)
 
 #: A DHCPv4 DHCPDISCOVER: the BOOTP header (RFC 2131 section 2), the magic cookie, message type 1 and the end option
 DISCOVER = (bytes.fromhex('01 01 06 00 3903f326 0000 8000 00000000 00000000 00000000 00000000 00163e123456')
@@ -48,40 +49,9 @@ MESSAGE_CASES = [
 ]
 
 
-def with_length(data: bytes, length: int) -> bytes:
-    """Return an option with its length field replaced."""
-    return data[:2] + length.to_bytes(2, 'big') + data[4:]
-
-
-@pytest.mark.parametrize('data, option', OPTION_CASES)
-def test_option_parse(data: bytes, option: Option) -> None:
-    used, parsed = Option.parse(data)
-    assert used == len(data)
-    assert type(parsed) is type(option)
-    assert parsed == option
-
-
-@pytest.mark.parametrize('data, option', OPTION_CASES)
-def test_option_save(data: bytes, option: Option) -> None:
-    assert option.save() == data
-
-
-@pytest.mark.parametrize('data, option', OPTION_CASES)
-def test_option_valid(data: bytes, option: Option) -> None:
-    option.validate()
-
-
-@pytest.mark.parametrize('data, option', OPTION_CASES)
-def test_option_truncated(data: bytes, option: Option) -> None:
-    for end in range(len(data)):
-        with pytest.raises(MalformedInputError):
-            Option.parse(data[:end])
-
-
-@pytest.mark.parametrize('data, option', OPTION_CASES)
-def test_option_length_past_data(data: bytes, option: Option) -> None:
-    with pytest.raises(MalformedInputError):
-        Option.parse(with_length(data, len(data) - 3))
+# The checks every option table gets (tests/wire_checks.py)
+test_option_parse, test_option_save, test_option_valid, test_option_truncated, test_option_length_past_data = (
+    option_table_tests(OPTION_CASES))
 
 
 @pytest.mark.parametrize('data', [
@@ -91,8 +61,7 @@ def test_option_length_past_data(data: bytes, option: Option) -> None:
     '0058 0001 00',
 ])
 def test_option_malformed(data: str) -> None:
-    with pytest.raises(MalformedInputError):
-        Option.parse(bytes.fromhex(data))
+    assert_malformed(Option, bytes.fromhex(data))
 
 
 @pytest.mark.parametrize('option', [
@@ -105,39 +74,19 @@ def test_option_malformed(data: str) -> None:
     DHCP4o6ServerAddressOption(IPv6Address('2001:db8::1')),  # type: ignore[arg-type]
 ])
 def test_option_invalid(option: Option) -> None:
-    with pytest.raises(ValidationError):
-        option.validate()
+    assert_invalid(option)
 
 
-@pytest.mark.parametrize('data, message', MESSAGE_CASES)
-def test_message_parse(data: bytes, message: Message) -> None:
-    used, parsed = Message.parse(data)
-    assert used == len(data)
-    assert type(parsed) is type(message)
-    assert parsed == message
-
-
-@pytest.mark.parametrize('data, message', MESSAGE_CASES)
-def test_message_save(data: bytes, message: Message) -> None:
-    assert message.save() == data
-
-
-@pytest.mark.parametrize('data, message', MESSAGE_CASES)
-def test_message_valid(data: bytes, message: Message) -> None:
-    message.validate()
+# The checks every message table gets (tests/wire_checks.py)
+test_message_parse, test_message_save, test_message_valid = message_table_tests(MESSAGE_CASES)
 
 
 @pytest.mark.parametrize('data, message', MESSAGE_CASES)
 def test_message_truncated(data: bytes, message: Message) -> None:
     # A message uses all the bytes it gets, so cutting it at the end of its header leaves a message without
     # options; every other cut is malformed
-    for end in range(len(data)):
-        if end == 4:
-            used, parsed = Message.parse(data[:end])
-            assert used == 4 and parsed == type(message)(message.flags, [])  # type: ignore[attr-defined,call-arg]
-            continue
-        with pytest.raises(MalformedInputError):
-            Message.parse(data[:end])
+    assert_prefixes_malformed(Message, data, whole={4})
+    assert Message.parse(data[:4]) == (4, type(message)(message.flags, []))  # type: ignore[attr-defined,call-arg]
 
 
 @pytest.mark.parametrize('data', [
@@ -148,8 +97,7 @@ def test_message_truncated(data: bytes, message: Message) -> None:
     '15 000000 0057 0001 ff 00',
 ])
 def test_message_malformed(data: str) -> None:
-    with pytest.raises(MalformedInputError):
-        Message.parse(bytes.fromhex(data))
+    assert_malformed(Message, bytes.fromhex(data))
 
 
 def test_message_length_shorter_than_options() -> None:
@@ -177,8 +125,7 @@ def test_message_wrong_type() -> None:
     DHCPv4ResponseMessage(0, MESSAGE_OPTION),  # type: ignore[arg-type]
 ])
 def test_message_invalid(message: Message) -> None:
-    with pytest.raises(ValidationError):
-        message.validate()
+    assert_invalid(message)
 
 
 @pytest.mark.parametrize('message', [DHCPv4QueryMessage(0x1000000, []), DHCPv4QueryMessage(-1, []),
@@ -224,16 +171,8 @@ def test_server_addresses_in_reply() -> None:
 
 
 @pytest.mark.parametrize('element_class', sorted(STRATEGIES, key=lambda klass: klass.__name__))
-@given(data=st.data())
-def test_roundtrip(element_class: type[ProtocolElement], data: st.DataObject) -> None:
-    element = data.draw(STRATEGIES[element_class])
-    assert type(element) is element_class
-    element.validate()
-    wire = element.save()
-    used, parsed = element_class.parse(wire)
-    assert used == len(wire)
-    assert parsed == element
-    assert parsed.save() == wire
+def test_roundtrip(element_class: type[ProtocolElement]) -> None:
+    assert_strategy_round_trips(element_class, STRATEGIES[element_class])
 
 
 def test_every_class_has_a_strategy() -> None:

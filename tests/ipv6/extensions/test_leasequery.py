@@ -2,7 +2,6 @@
 from ipaddress import IPv6Address, IPv6Network
 
 import pytest
-from hypothesis import given, strategies as st
 
 from dhcpkit.ipv6.duids import EnterpriseDUID, LinkLayerDUID
 from dhcpkit.ipv6.extensions.leasequery import (MSG_LEASEQUERY, MSG_LEASEQUERY_DATA, MSG_LEASEQUERY_DONE,
@@ -23,16 +22,13 @@ from dhcpkit.ipv6.options import (ClientIdOption, IAAddressOption, IANAOption, I
                                   OptionRequestOption, RelayMessageOption, ServerIdOption, StatusCodeOption)
 from dhcpkit.protocol_element import MalformedInputError, ProtocolElement, ValidationError
 from tests.strategies.leasequery import STRATEGIES
+from tests.wire_checks import (assert_invalid, assert_malformed, assert_prefixes_malformed, assert_strategy_round_trips,
+                               message_table_tests, option_table_tests)
 
 
 def option_wire(code: int, data: bytes) -> bytes:
     """Build an option from its code and data."""
     return code.to_bytes(2, 'big') + len(data).to_bytes(2, 'big') + data
-
-
-def with_length(data: bytes, length: int) -> bytes:
-    """Return an option with its length field replaced."""
-    return data[:2] + length.to_bytes(2, 'big') + data[4:]
 
 
 CLIENT_ID_WIRE = bytes.fromhex('0001 000a 0003 0001 00163e123456')
@@ -129,35 +125,9 @@ def test_constants() -> None:
             STATUS_TLSCONNECTIONREFUSED) == tuple(range(7, 16))
 
 
-@pytest.mark.parametrize('data, option', OPTION_CASES)
-def test_option_parse(data: bytes, option: Option) -> None:
-    used, parsed = Option.parse(data)
-    assert used == len(data)
-    assert type(parsed) is type(option)
-    assert parsed == option
-
-
-@pytest.mark.parametrize('data, option', OPTION_CASES)
-def test_option_save(data: bytes, option: Option) -> None:
-    assert option.save() == data
-
-
-@pytest.mark.parametrize('data, option', OPTION_CASES)
-def test_option_valid(data: bytes, option: Option) -> None:
-    option.validate()
-
-
-@pytest.mark.parametrize('data, option', OPTION_CASES)
-def test_option_truncated(data: bytes, option: Option) -> None:
-    for end in range(len(data)):
-        with pytest.raises(MalformedInputError):
-            Option.parse(data[:end])
-
-
-@pytest.mark.parametrize('data, option', OPTION_CASES)
-def test_option_length_past_data(data: bytes, option: Option) -> None:
-    with pytest.raises(MalformedInputError):
-        Option.parse(with_length(data, len(data) - 3))
+# The checks every option table gets (tests/wire_checks.py)
+test_option_parse, test_option_save, test_option_valid, test_option_truncated, test_option_length_past_data = (
+    option_table_tests(OPTION_CASES))
 
 
 @pytest.mark.parametrize('data', [
@@ -184,8 +154,7 @@ def test_option_length_past_data(data: bytes, option: Option) -> None:
     bytes.fromhex('0035 0000'),
 ])
 def test_option_malformed(data: bytes) -> None:
-    with pytest.raises(MalformedInputError):
-        Option.parse(data)
+    assert_malformed(Option, data)
 
 
 def test_relay_data_keeps_unknown_message() -> None:
@@ -233,8 +202,7 @@ def test_relay_data_keeps_unknown_message() -> None:
     RelayIdOption(EnterpriseDUID(9, b'')),
 ])
 def test_option_invalid(option: Option) -> None:
-    with pytest.raises(ValidationError):
-        option.validate()
+    assert_invalid(option)
 
 
 def test_client_data_carries_requested_options() -> None:
@@ -242,22 +210,8 @@ def test_client_data_carries_requested_options() -> None:
     ClientDataOption([CLIENT_ID, CLT_TIME, SERVER_ID, REMOTE_ID, IAADDR, IAADDR, IAPREFIX]).validate()
 
 
-@pytest.mark.parametrize('data, message', MESSAGE_CASES)
-def test_message_parse(data: bytes, message: Message) -> None:
-    used, parsed = Message.parse(data)
-    assert used == len(data)
-    assert type(parsed) is type(message)
-    assert parsed == message
-
-
-@pytest.mark.parametrize('data, message', MESSAGE_CASES)
-def test_message_save(data: bytes, message: Message) -> None:
-    assert message.save() == data
-
-
-@pytest.mark.parametrize('data, message', MESSAGE_CASES)
-def test_message_valid(data: bytes, message: Message) -> None:
-    message.validate()
+# The checks every message table gets (tests/wire_checks.py)
+test_message_parse, test_message_save, test_message_valid = message_table_tests(MESSAGE_CASES)
 
 
 @pytest.mark.parametrize('data, message', MESSAGE_CASES)
@@ -268,12 +222,9 @@ def test_message_truncated(data: bytes, message: Message) -> None:
     while offset < len(data):
         offset += 4 + int.from_bytes(data[offset + 2:offset + 4], 'big')
         boundaries.add(offset)
-    for end in range(len(data)):
-        if end in boundaries:
-            assert Message.parse(data[:end])[0] == end
-        else:
-            with pytest.raises(MalformedInputError):
-                Message.parse(data[:end])
+    assert_prefixes_malformed(Message, data, whole=boundaries)
+    for end in boundaries:
+        assert Message.parse(data[:end])[0] == end
 
 
 def test_message_length_disagrees_with_options() -> None:
@@ -305,8 +256,7 @@ def test_message_length_disagrees_with_options() -> None:
     RelayForwardMessage(0, LINK, LINK, [RelayMessageOption(LEASEQUERY), RELAY_ID, RELAY_ID]),
 ])
 def test_message_invalid(message: Message) -> None:
-    with pytest.raises(ValidationError):
-        message.validate()
+    assert_invalid(message)
 
 
 def test_directions() -> None:
@@ -335,16 +285,8 @@ def test_deeply_nested_relay_data_is_bounded() -> None:
 
 
 @pytest.mark.parametrize('element_class', sorted(STRATEGIES, key=lambda klass: klass.__name__))
-@given(data=st.data())
-def test_roundtrip(element_class: type[ProtocolElement], data: st.DataObject) -> None:
-    element = data.draw(STRATEGIES[element_class])
-    assert type(element) is element_class
-    element.validate()
-    wire = element.save()
-    used, parsed = element_class.parse(wire)
-    assert used == len(wire)
-    assert parsed == element
-    assert parsed.save() == wire
+def test_roundtrip(element_class: type[ProtocolElement]) -> None:
+    assert_strategy_round_trips(element_class, STRATEGIES[element_class])
 
 
 def test_every_class_has_a_strategy() -> None:

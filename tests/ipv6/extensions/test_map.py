@@ -2,7 +2,6 @@
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
 import pytest
-from hypothesis import given, strategies as st
 
 from dhcpkit.ipv6.duids import LinkLayerDUID
 from dhcpkit.ipv6.extensions.map import (S46_RULE_FLAG_F, S46BROption, S46DMROption, S46LWContainerOption,
@@ -13,6 +12,9 @@ from dhcpkit.ipv6.option_base import Option
 from dhcpkit.ipv6.options import ClientIdOption, ServerIdOption
 from dhcpkit.protocol_element import MalformedInputError, ValidationError
 from tests.strategies.map import STRATEGIES
+from tests.wire_checks import (assert_invalid, assert_length_past_data_malformed, assert_malformed, assert_parses,
+                               assert_parses_inside, assert_prefixes_malformed, assert_saves,
+                               assert_strategy_round_trips, with_length)
 
 PORTS_WIRE = bytes.fromhex('005d 0004 06 08 3400')
 PORTS = S46PortParametersOption(offset=6, psid_len=8, psid=0x34)
@@ -61,42 +63,29 @@ CASES = [
 VALID = [option for _wire, option in CASES if option != S46MapEContainerOption()]
 
 
-def with_length(data: bytes, length: int) -> bytes:
-    """Return an option with its length field replaced."""
-    return data[:2] + length.to_bytes(2, 'big') + data[4:]
-
-
 @pytest.mark.parametrize('data, option', CASES)
 def test_parse(data: bytes, option: Option) -> None:
-    used, parsed = Option.parse(data)
-    assert used == len(data)
-    assert type(parsed) is type(option)
-    assert parsed == option
+    assert_parses(Option, data, option)
 
 
 @pytest.mark.parametrize('data, option', CASES)
 def test_save(data: bytes, option: Option) -> None:
-    assert option.save() == data
+    assert_saves(option, data)
 
 
 @pytest.mark.parametrize('data, option', CASES)
 def test_parse_at_offset(data: bytes, option: Option) -> None:
-    used, parsed = Option.parse(b'garbage' + data + b'more', offset=7, length=len(data))
-    assert used == len(data)
-    assert parsed == option
+    assert_parses_inside(Option, data, option, before=b'garbage', after=b'more', length=len(data))
 
 
 @pytest.mark.parametrize('data, option', CASES)
 def test_truncated(data: bytes, option: Option) -> None:
-    for end in range(len(data)):
-        with pytest.raises(MalformedInputError):
-            Option.parse(data[:end])
+    assert_prefixes_malformed(Option, data)
 
 
 @pytest.mark.parametrize('data, option', CASES)
 def test_length_past_data(data: bytes, option: Option) -> None:
-    with pytest.raises(MalformedInputError):
-        Option.parse(with_length(data, len(data) - 3))
+    assert_length_past_data_malformed(Option, data)
 
 
 @pytest.mark.parametrize('option', VALID)
@@ -144,8 +133,7 @@ def test_valid(option: Option) -> None:
     '0060 0005 ffff 0000 00',
 ])
 def test_malformed(data: str) -> None:
-    with pytest.raises(MalformedInputError):
-        Option.parse(bytes.fromhex(data))
+    assert_malformed(Option, bytes.fromhex(data))
 
 
 def test_container_length_shorter_than_contents() -> None:
@@ -199,8 +187,7 @@ def test_rule_length_shorter_than_prefix() -> None:
     S46LWContainerOption([BR, S46V4V6BindingOption(options=[S46PortParametersOption(0, 4, 16)])]),
 ])
 def test_invalid(option: Option) -> None:
-    with pytest.raises(ValidationError):
-        option.validate()
+    assert_invalid(option)
 
 
 def test_fmr_flag() -> None:
@@ -260,16 +247,8 @@ def test_containers_not_from_client(container: Option) -> None:
 
 
 @pytest.mark.parametrize('option_class', sorted(STRATEGIES, key=lambda klass: klass.option_type))
-@given(data=st.data())
-def test_roundtrip(option_class: type[Option], data: st.DataObject) -> None:
-    option = data.draw(STRATEGIES[option_class])
-    assert type(option) is option_class
-    option.validate()
-    wire = option.save()
-    used, parsed = option_class.parse(wire)
-    assert used == len(wire)
-    assert parsed == option
-    assert parsed.save() == wire
+def test_roundtrip(option_class: type[Option]) -> None:
+    assert_strategy_round_trips(option_class, STRATEGIES[option_class])
 
 
 def test_every_class_has_a_strategy() -> None:

@@ -1,17 +1,15 @@
 """Tests for :mod:`dhcpkit.ipv6.extensions.ntp` (RFC 5908)."""
 from ipaddress import IPv6Address
-from typing import Any
 
 import pytest
-from hypothesis import given
 
 from dhcpkit.ipv6.extensions.dns import RecursiveNameServersOption
 from dhcpkit.ipv6.extensions.ntp import (NTPMulticastAddressSubOption, NTPServerAddressSubOption,
                                          NTPServerFQDNSubOption, NTPServersOption, NTPSubOption, UnknownNTPSubOption)
 from dhcpkit.ipv6.messages import AdvertiseMessage, ReplyMessage, SolicitMessage
 from dhcpkit.ipv6.option_base import Option
-from dhcpkit.protocol_element import MalformedInputError, ValidationError
 from tests.strategies.ntp import STRATEGIES
+from tests.wire_checks import assert_parses, assert_prefixes_malformed, assert_saves, option_module_tests
 
 SERVER = IPv6Address('2001:db8::123')
 GROUP = IPv6Address('ff05::101')
@@ -60,70 +58,20 @@ MALFORMED = [
 ]
 
 
-@pytest.mark.parametrize('data, option', CASES)
-def test_parse(data: bytes, option: Option) -> None:
-    assert Option.parse(data) == (len(data), option)
-
-
-@pytest.mark.parametrize('data, option', CASES)
-def test_save(data: bytes, option: Option) -> None:
-    assert option.save() == data
-
-
-@pytest.mark.parametrize('data, option', CASES)
-def test_validate(data: bytes, option: Option) -> None:
-    option.validate()
-
-
-@pytest.mark.parametrize('option', INVALID)
-def test_validate_invalid(option: Option) -> None:
-    with pytest.raises(ValidationError):
-        option.validate()
-
-
-@pytest.mark.parametrize('data, option', CASES)
-def test_truncated(data: bytes, option: Option) -> None:
-    for length in range(len(data)):
-        with pytest.raises(MalformedInputError):
-            Option.parse(data[:length])
-
-
-@pytest.mark.parametrize('data, option', CASES)
-def test_option_length_past_data(data: bytes, option: Option) -> None:
-    longer = data[:2] + (len(data) - 3).to_bytes(2, 'big') + data[4:]
-    with pytest.raises(MalformedInputError):
-        Option.parse(longer)
-
-
-@pytest.mark.parametrize('data', MALFORMED)
-def test_malformed(data: bytes) -> None:
-    with pytest.raises(MalformedInputError):
-        Option.parse(data)
-
-
-@pytest.mark.parametrize('option_class', list(STRATEGIES))
-def test_roundtrip(option_class: type[Option]) -> None:
-    @given(STRATEGIES[option_class])
-    def check(option: Any) -> None:
-        assert type(option) is option_class
-        option.validate()
-        data = option.save()
-        assert type(option).parse(data) == (len(data), option)
-
-    check()
+# The standard tests of an option module, made from the tables above (tests/wire_checks.py)
+(test_parse, test_save, test_validate, test_truncated, test_option_length_past_data, test_validate_invalid,
+ test_malformed, test_roundtrip) = option_module_tests(CASES, INVALID, MALFORMED, STRATEGIES)
 
 
 @pytest.mark.parametrize('data, option', SUB_CASES)
 def test_sub_option_parse(data: bytes, option: Option) -> None:
-    assert NTPSubOption.parse(data) == (len(data), option)
-    assert option.save() == data
+    assert_parses(NTPSubOption, data, option)
+    assert_saves(option, data)
 
 
 @pytest.mark.parametrize('data, option', SUB_CASES)
 def test_sub_option_truncated(data: bytes, option: Option) -> None:
-    for length in range(len(data)):
-        with pytest.raises(MalformedInputError):
-            NTPSubOption.parse(data[:length])
+    assert_prefixes_malformed(NTPSubOption, data)
 
 
 def test_own_option_space() -> None:

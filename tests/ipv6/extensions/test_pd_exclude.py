@@ -1,6 +1,5 @@
 """Tests for :mod:`dhcpkit.ipv6.extensions.pd_exclude` (RFC 6603)."""
 from ipaddress import IPv6Network
-from typing import Any
 
 import pytest
 from hypothesis import given
@@ -9,8 +8,9 @@ from dhcpkit.ipv6.extensions.pd_exclude import PDExcludeOption
 from dhcpkit.ipv6.extensions.prefix_delegation import IAPDOption, IAPrefixOption
 from dhcpkit.ipv6.option_base import Option
 from dhcpkit.ipv6.options import StatusCodeOption
-from dhcpkit.protocol_element import MalformedInputError, ValidationError
+from dhcpkit.protocol_element import ValidationError
 from tests.strategies.pd_exclude import STRATEGIES, delegated_and_excluded
+from tests.wire_checks import option_module_tests
 
 CASES = [
     (bytes.fromhex('0043 0003 40 0001'), PDExcludeOption(64, b'\x00\x01')),
@@ -46,57 +46,9 @@ PREFIXES = [
 ]
 
 
-@pytest.mark.parametrize('data, option', CASES)
-def test_parse(data: bytes, option: Option) -> None:
-    assert Option.parse(data) == (len(data), option)
-
-
-@pytest.mark.parametrize('data, option', CASES)
-def test_save(data: bytes, option: Option) -> None:
-    assert option.save() == data
-
-
-@pytest.mark.parametrize('data, option', CASES)
-def test_validate(data: bytes, option: Option) -> None:
-    option.validate()
-
-
-@pytest.mark.parametrize('option', INVALID)
-def test_validate_invalid(option: Option) -> None:
-    with pytest.raises(ValidationError):
-        option.validate()
-
-
-@pytest.mark.parametrize('data, option', CASES)
-def test_truncated(data: bytes, option: Option) -> None:
-    for length in range(len(data)):
-        with pytest.raises(MalformedInputError):
-            Option.parse(data[:length])
-
-
-@pytest.mark.parametrize('data, option', CASES)
-def test_option_length_past_data(data: bytes, option: Option) -> None:
-    longer = data[:2] + (len(data) - 3).to_bytes(2, 'big') + data[4:]
-    with pytest.raises(MalformedInputError):
-        Option.parse(longer)
-
-
-@pytest.mark.parametrize('data', MALFORMED)
-def test_malformed(data: bytes) -> None:
-    with pytest.raises(MalformedInputError):
-        Option.parse(data)
-
-
-@pytest.mark.parametrize('option_class', list(STRATEGIES))
-def test_roundtrip(option_class: type[Option]) -> None:
-    @given(STRATEGIES[option_class])
-    def check(option: Any) -> None:
-        assert type(option) is option_class
-        option.validate()
-        data = option.save()
-        assert type(option).parse(data) == (len(data), option)
-
-    check()
+# The standard tests of an option module, made from the tables above (tests/wire_checks.py)
+(test_parse, test_save, test_validate, test_truncated, test_option_length_past_data, test_validate_invalid,
+ test_malformed, test_roundtrip) = option_module_tests(CASES, INVALID, MALFORMED, STRATEGIES)
 
 
 @pytest.mark.parametrize('delegated, option, excluded', PREFIXES)

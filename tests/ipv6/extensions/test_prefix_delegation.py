@@ -1,5 +1,4 @@
 """Tests for dhcpkit.ipv6.extensions.prefix_delegation: IA_PD and IA Prefix (RFC 8415 sections 21.21, 21.22)."""
-import struct
 from ipaddress import IPv4Network, IPv6Address, IPv6Network
 
 import pytest
@@ -15,8 +14,11 @@ from dhcpkit.ipv6.messages import (AdvertiseMessage, ClientServerMessage, Confir
                                    RequestMessage, SolicitMessage)
 from dhcpkit.ipv6.option_base import Option, UnknownOption, option_registry
 from dhcpkit.ipv6.options import ClientIdOption, IAAddressOption, ServerIdOption, StatusCodeOption
-from dhcpkit.protocol_element import MalformedInputError, ValidationError
+from dhcpkit.protocol_element import ValidationError
 from tests.strategies.core import STRATEGIES
+from tests.wire_checks import (assert_invalid, assert_length_past_data_malformed, assert_malformed, assert_parses,
+                               assert_parses_inside, assert_prefixes_malformed, assert_round_trip, assert_saves,
+                               with_length)
 
 
 def h(text: str) -> bytes:
@@ -61,16 +63,13 @@ def test_constants() -> None:
 
 @pytest.mark.parametrize('data, element', WIRE_TABLE, ids=_id)
 def test_parse(data: bytes, element: Option) -> None:
-    used, parsed = Option.parse(data)
-    assert used == len(data)
-    assert type(parsed) is type(element)
-    assert parsed == element
-    assert Option.parse(b'\xff' + data + b'\xff', 1) == (len(data), element)
+    assert_parses(Option, data, element)
+    assert_parses_inside(Option, data, element)
 
 
 @pytest.mark.parametrize('data, element', WIRE_TABLE, ids=_id)
 def test_save(data: bytes, element: Option) -> None:
-    assert element.save() == data
+    assert_saves(element, data)
 
 
 @pytest.mark.parametrize('data, element', WIRE_TABLE, ids=_id)
@@ -80,22 +79,15 @@ def test_validate(data: bytes, element: Option) -> None:
 
 @pytest.mark.parametrize('data, element', WIRE_TABLE, ids=_id)
 def test_truncated(data: bytes, element: Option) -> None:
-    for length in range(len(data)):
-        with pytest.raises(MalformedInputError):
-            Option.parse(data[:length])
+    assert_prefixes_malformed(Option, data)
 
 
 @pytest.mark.parametrize('data, element', WIRE_TABLE, ids=_id)
 def test_option_length_longer_than_data(data: bytes, element: Option) -> None:
-    option_length = struct.unpack_from('!H', data, 2)[0]
-    for extra in (1, 3):
-        with pytest.raises(MalformedInputError):
-            Option.parse(data[:2] + struct.pack('!H', option_length + extra) + data[4:])
+    assert_length_past_data_malformed(Option, data, extras=(1, 3))
     # Extra bytes inside the option that do not make a whole sub-option
     for extra_data in (b'\x00', b'\x00\x0d\x00', b'\x00\x0d\x00\x05\x00'):
-        longer = data[:2] + struct.pack('!H', option_length + len(extra_data)) + data[4:] + extra_data
-        with pytest.raises(MalformedInputError):
-            Option.parse(longer)
+        assert_malformed(Option, with_length(data + extra_data, len(data) - 4 + len(extra_data)))
 
 
 @pytest.mark.parametrize('data, problem', [
@@ -113,8 +105,7 @@ def test_option_length_longer_than_data(data: bytes, element: Option) -> None:
      "StatusCodeOption .*at least 2"),
 ])
 def test_malformed(data: bytes, problem: str) -> None:
-    with pytest.raises(MalformedInputError, match=problem):
-        Option.parse(data)
+    assert_malformed(Option, data, problem)
 
 
 @pytest.mark.parametrize('element, problem', [
@@ -134,8 +125,7 @@ def test_malformed(data: bytes, problem: str) -> None:
     (IAPrefixOption(PREFIX, options=[IA_PREFIX]), r"IAPrefixOption may not contain IAPrefixOption"),
 ])
 def test_validate_rejects(element: Option, problem: str) -> None:
-    with pytest.raises(ValidationError, match=problem):
-        element.validate()
+    assert_invalid(element, problem)
 
 
 @pytest.mark.parametrize('element', [
@@ -204,8 +194,4 @@ def test_ia_prefix_outside_ia_pd_is_invalid() -> None:
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_round_trip(klass: type[Option], data: st.DataObject) -> None:
-    element = data.draw(STRATEGIES[klass])
-    element.validate()
-    wire = element.save()
-    assert Option.parse(wire) == (len(wire), element)
-    assert Option.parse(wire)[1].save() == wire
+    assert_round_trip(data.draw(STRATEGIES[klass]), Option)

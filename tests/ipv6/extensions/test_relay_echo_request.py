@@ -1,14 +1,8 @@
 """Tests for :mod:`dhcpkit.ipv6.extensions.relay_echo_request` (RFC 4994)."""
-from typing import Any
-
-import pytest
-from hypothesis import given
-
 from dhcpkit.ipv6.extensions.relay_echo_request import EchoRequestOption
 from dhcpkit.ipv6.messages import RelayForwardMessage, RelayReplyMessage, SolicitMessage
-from dhcpkit.ipv6.option_base import Option
-from dhcpkit.protocol_element import MalformedInputError, ValidationError
 from tests.strategies.relay_echo_request import STRATEGIES
+from tests.wire_checks import option_module_tests
 
 CASES = [
     (bytes.fromhex('002b 0000'), EchoRequestOption([])),
@@ -26,57 +20,9 @@ MALFORMED = [
 ]
 
 
-@pytest.mark.parametrize('data, option', CASES)
-def test_parse(data: bytes, option: Option) -> None:
-    assert Option.parse(data) == (len(data), option)
-
-
-@pytest.mark.parametrize('data, option', CASES)
-def test_save(data: bytes, option: Option) -> None:
-    assert option.save() == data
-
-
-@pytest.mark.parametrize('data, option', CASES)
-def test_validate(data: bytes, option: Option) -> None:
-    option.validate()
-
-
-@pytest.mark.parametrize('option', INVALID)
-def test_validate_invalid(option: Option) -> None:
-    with pytest.raises(ValidationError):
-        option.validate()
-
-
-@pytest.mark.parametrize('data, option', CASES)
-def test_truncated(data: bytes, option: Option) -> None:
-    for length in range(len(data)):
-        with pytest.raises(MalformedInputError):
-            Option.parse(data[:length])
-
-
-@pytest.mark.parametrize('data, option', CASES)
-def test_option_length_past_data(data: bytes, option: Option) -> None:
-    longer = data[:2] + (len(data) - 3).to_bytes(2, 'big') + data[4:]
-    with pytest.raises(MalformedInputError):
-        Option.parse(longer)
-
-
-@pytest.mark.parametrize('data', MALFORMED)
-def test_malformed(data: bytes) -> None:
-    with pytest.raises(MalformedInputError):
-        Option.parse(data)
-
-
-@pytest.mark.parametrize('option_class', list(STRATEGIES))
-def test_roundtrip(option_class: type[Option]) -> None:
-    @given(STRATEGIES[option_class])
-    def check(option: Any) -> None:
-        assert type(option) is option_class
-        option.validate()
-        data = option.save()
-        assert type(option).parse(data) == (len(data), option)
-
-    check()
+# The standard tests of an option module, made from the tables above (tests/wire_checks.py)
+(test_parse, test_save, test_validate, test_truncated, test_option_length_past_data, test_validate_invalid,
+ test_malformed, test_roundtrip) = option_module_tests(CASES, INVALID, MALFORMED, STRATEGIES)
 
 
 def test_messages() -> None:
