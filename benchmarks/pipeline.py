@@ -37,6 +37,7 @@ CONFIG = '''
 [server]
 duid = 0003000100aabbccddee
 state-directory = {state}
+{lease_sync}
 [logging]
 level = warning
 [option RecursiveNameServers]
@@ -95,11 +96,11 @@ class HandOff:
         self.done.wait()
 
 
-def run(exchanges: int, stopwatch: Stopwatch) -> tuple[float, int]:
+def run(exchanges: int, stopwatch: Stopwatch, lease_sync: str | None = None) -> tuple[float, int]:
     state = tempfile.mkdtemp(prefix='dhcpkit-bench-')
     config_path = os.path.join(state, 'bench.ini')
     with open(config_path, 'w') as config_file:
-        config_file.write(CONFIG.format(state=state))
+        config_file.write(CONFIG.format(state=state, lease_sync=f'lease-sync = {lease_sync}' if lease_sync else ''))
     config = load_config(config_path)
     handler = config['server']['message-handler'](config)
     server_id = ServerIdOption(config['server']['duid'])
@@ -158,17 +159,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     parser.add_argument('--exchanges', type=int, default=2000)
     parser.add_argument('--repeat', type=int, default=3)
+    parser.add_argument('--lease-sync', choices=['full', 'normal'], default=None,
+                        help="[server] lease-sync (default: the server's default, full)")
     args = parser.parse_args()
     best: dict[str, float] = {}
     best_writer = float('inf')
     for _run in range(args.repeat):
         stopwatch = Stopwatch()
-        _wall, writer = run(args.exchanges, stopwatch)
+        _wall, writer = run(args.exchanges, stopwatch, args.lease_sync)
         for stage in STAGES:
             per_exchange = stopwatch.totals[stage] / args.exchanges / 1000
             best[stage] = min(best.get(stage, float('inf')), per_exchange)
         best_writer = min(best_writer, writer / args.exchanges / 1000)
-    print(f"{args.exchanges} 4-way exchanges on one thread, best of {args.repeat}; CPU µs per exchange")
+    print(f"{args.exchanges} 4-way exchanges on one thread, best of {args.repeat}, lease-sync "
+          f"{args.lease_sync or 'default'}; CPU µs per exchange")
     print(f"{'stage':<30} {'µs':>8}")
     print('-' * 39)
     for stage in STAGES:
