@@ -153,7 +153,7 @@ def _server(section: ConfigSection) -> dict[str, Any]:
         'state-directory': section.get_path('state-directory', '/var/lib/dhcpkit'),
         'max-exceptions': section.get_int('max-exceptions', 50, 1, 1000000),
         'exception-window': section.get_float('exception-window', 10.0, 0.001),
-        'queue-size': section.get_int('queue-size', 1000, 1, 1000000),
+        'queue-size': section.get_int('queue-size', 250, 1, 1000000),
         'lease-sync': _choice(section, 'lease-sync', 'full', ('full', 'normal')),
     }
 

@@ -31,6 +31,10 @@ IPV6_RECVPKTINFO: int = getattr(socket, 'IPV6_RECVPKTINFO', 49)
 IPV6_PKTINFO: int = getattr(socket, 'IPV6_PKTINFO', 50)
 SO_RCVBUFFORCE: int = getattr(socket, 'SO_RCVBUFFORCE', 33)
 SO_SNDBUFFORCE: int = getattr(socket, 'SO_SNDBUFFORCE', 32)
+SO_RXQ_OVFL: int = getattr(socket, 'SO_RXQ_OVFL', 40)
+
+#: The kernel's count of datagrams it dropped because the receive buffer was full (a 32-bit unsigned integer)
+_drop_count = struct.Struct('@I')
 
 #: struct in6_pktinfo: the address and the interface index (an unsigned int in host byte order)
 _pktinfo = struct.Struct('@16sI')
@@ -41,11 +45,19 @@ _mreq = struct.Struct('@16sI')
 #: A DHCPv6 message fits in one UDP datagram; read whole datagrams and notice truncation
 MAX_DATAGRAM = 65535
 
-#: Ask for this much socket buffer, so that a burst of requests waits in the kernel instead of being dropped there
-SOCKET_BUFFER = 4 * 1024 * 1024
+#: The receive buffer: room for a burst of a few hundred requests, and no more. A larger buffer does not help a
+#: server that is behind: the requests it holds wait for seconds, their clients retransmit, and the server answers
+#: stale requests while fresh ones queue up behind them. Beyond this the kernel drops, and the listener counts it.
+RECEIVE_BUFFER = 512 * 1024
+
+#: The send buffer: replies leave as fast as the workers make them
+SEND_BUFFER = 4 * 1024 * 1024
 
 #: Read at most this many datagrams in one go, so that signals are noticed promptly under load
 RECEIVE_BATCH = 64
+
+#: Room for the ancillary data of one datagram: its packet info and the kernel's drop count
+_ANCILLARY_SPACE = socket.CMSG_SPACE(_pktinfo.size) + socket.CMSG_SPACE(_drop_count.size)
 
 
 def parse_pktinfo(ancillary: list[tuple[int, int, bytes]]) -> tuple[IPv6Address, int] | None:
@@ -71,11 +83,25 @@ def make_pktinfo(source: IPv6Address, interface_index: int) -> tuple[int, int, b
     return socket.IPPROTO_IPV6, IPV6_PKTINFO, _pktinfo.pack(source.packed, interface_index)
 
 
-def _set_buffer(sock: socket.socket, force_option: int, option: int) -> None:
+def parse_drop_count(ancillary: list[tuple[int, int, bytes]]) -> int | None:
+    """
+    Find the kernel's count of dropped datagrams (``SO_RXQ_OVFL``) in the ancillary data.
+
+    :param ancillary: the ancillary data items
+    :return: the count so far on this socket, or None when the kernel did not say
+    """
+    for level, kind, data in ancillary:
+        if level == socket.SOL_SOCKET and kind == SO_RXQ_OVFL and len(data) >= _drop_count.size:
+            count: int = _drop_count.unpack_from(data)[0]
+            return count
+    return None
+
+
+def _set_buffer(sock: socket.socket, force_option: int, option: int, size: int) -> None:
     # The *FORCE variants pass the system maximum but need CAP_NET_ADMIN; the plain ones are capped by it
     for level, name in ((socket.SOL_SOCKET, force_option), (socket.SOL_SOCKET, option)):
         try:
-            sock.setsockopt(level, name, SOCKET_BUFFER)
+            sock.setsockopt(level, name, size)
             return
         except OSError:
             continue
@@ -96,8 +122,12 @@ def open_server_socket(port: int = SERVER_PORT) -> socket.socket:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
         sock.setsockopt(socket.IPPROTO_IPV6, IPV6_RECVPKTINFO, 1)
-        _set_buffer(sock, SO_RCVBUFFORCE, socket.SO_RCVBUF)
-        _set_buffer(sock, SO_SNDBUFFORCE, socket.SO_SNDBUF)
+        _set_buffer(sock, SO_RCVBUFFORCE, socket.SO_RCVBUF, RECEIVE_BUFFER)
+        _set_buffer(sock, SO_SNDBUFFORCE, socket.SO_SNDBUF, SEND_BUFFER)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, SO_RXQ_OVFL, 1)
+        except OSError:
+            logger.debug("The kernel cannot report receive buffer drops")
         sock.bind(('::', port))
     except BaseException:
         sock.close()
@@ -132,6 +162,7 @@ class Listener:
         self.interfaces: dict[int, Interface] = {}
         self._joined: set[tuple[int, IPv6Address]] = set()
         self._missing_reported: set[str] = set()
+        self._kernel_drops = 0  # the kernel only reports the count once it is not zero
 
     def fileno(self) -> int:
         """:return: the socket's file descriptor, for the selector"""
@@ -198,7 +229,7 @@ class Listener:
         packets = []
         for _ in range(limit):
             try:
-                data, ancillary, flags, address = self.sock.recvmsg(MAX_DATAGRAM, socket.CMSG_SPACE(_pktinfo.size),
+                data, ancillary, flags, address = self.sock.recvmsg(MAX_DATAGRAM, _ANCILLARY_SPACE,
                                                                     socket.MSG_DONTWAIT)
             except (BlockingIOError, InterruptedError):
                 break
@@ -207,10 +238,24 @@ class Listener:
                 logger.debug("Receive error: %s", error)
                 continue
             self.statistics.increment('received')
+            self.count_kernel_drops(ancillary)
             packet = self.accept(data, ancillary, flags, address)
             if packet is not None:
                 packets.append(packet)
         return packets
+
+    def count_kernel_drops(self, ancillary: list[tuple[int, int, bytes]]) -> None:
+        """
+        Count the datagrams the kernel dropped since the last one we read (its receive buffer was full).
+
+        :param ancillary: the ancillary data of a received datagram
+        """
+        count = parse_drop_count(ancillary)
+        if count is None:
+            return
+        if count != self._kernel_drops:
+            self.statistics.increment('dropped-kernel', (count - self._kernel_drops) % (1 << 32))
+        self._kernel_drops = count
 
     def accept(self, data: bytes, ancillary: list[tuple[int, int, bytes]], flags: int,
                address: tuple[Any, ...]) -> ReceivedPacket | None:

@@ -7,7 +7,8 @@ else") are tested without sockets. The server acts as the outermost relay of eve
 handler sees a :class:`~dhcpkit.ipv6.messages.RelayForwardMessage` whose Interface-Id names the interface and whose
 peer-address is the sender, and answers with a Relay-reply that says where the answer goes.
 """
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from ipaddress import IPv6Address
 
 from dhcpkit.ipv6 import CLIENT_PORT, HOP_COUNT_LIMIT, SERVER_PORT
@@ -42,6 +43,7 @@ class ReceivedPacket:
     :ivar interface: the interface it arrived on (as it was configured when it arrived)
     :ivar source: the sender's address
     :ivar destination: the address it was sent to
+    :ivar received_at: when it was read from the socket (:func:`time.monotonic`)
     """
 
     message: Message
@@ -49,6 +51,7 @@ class ReceivedPacket:
     interface: Interface
     source: IPv6Address
     destination: IPv6Address
+    received_at: float = field(default_factory=time.monotonic)
 
     @property
     def received_over_multicast(self) -> bool:

@@ -21,6 +21,8 @@ COUNTERS = (
     'no-reply',            # the handler chose not to answer
     'exceptions',          # unexpected exceptions while parsing or handling
     'send-failed',         # the kernel refused to send a reply (no route, the address went away)
+    'dropped-kernel',      # the kernel's receive buffer was full: the server was behind by more than a burst
+    'dropped-stale',       # waited in the queue longer than a client waits for an answer
 )
 
 

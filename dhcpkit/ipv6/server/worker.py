@@ -22,7 +22,12 @@ from dhcpkit.ipv6.server.runaway import RunawayProtection
 from dhcpkit.ipv6.server.statistics import Statistics
 from dhcpkit.protocol_element import ValidationError
 
-__all__ = ['Worker']
+__all__ = ['Worker', 'MAX_QUEUE_WAIT']
+
+#: Seconds a packet may wait for a thread. Clients retransmit after a second (SOL_TIMEOUT and REQ_TIMEOUT in RFC 8415
+#: section 7.6), so by then the same request is in the queue again, newer: the old copy is dropped instead of being
+#: answered twice.
+MAX_QUEUE_WAIT = 1.0
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +129,9 @@ class Worker:
                 packet = self._waiting.popleft()
                 self._busy += 1
             try:
+                if time.monotonic() - packet.received_at > MAX_QUEUE_WAIT:
+                    self.statistics.increment('dropped-stale')
+                    continue
                 self.process(packet)
             except Exception:
                 self.report_exception(f"handling {type(packet.message).__name__} from {packet.source} on "

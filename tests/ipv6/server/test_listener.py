@@ -167,3 +167,33 @@ def test_real_socket_on_loopback() -> None:
         assert data == b'answer'
         assert address[:2] == ('::1', port)
     listener.close()
+
+
+def test_kernel_drops_are_counted_from_the_ancillary_data() -> None:
+    import struct
+    from dhcpkit.ipv6.server.listener import SO_RXQ_OVFL, parse_drop_count
+    statistics = Statistics()
+    listener = Listener(socket.socket(socket.AF_INET6, socket.SOCK_DGRAM), statistics)
+    try:
+        def drops(count: int) -> list[tuple[int, int, bytes]]:
+            return [(socket.SOL_SOCKET, SO_RXQ_OVFL, struct.pack('@I', count))]
+        assert parse_drop_count([]) is None
+        assert parse_drop_count(drops(7)) == 7
+        listener.count_kernel_drops([])  # no drops yet: the kernel sends nothing
+        listener.count_kernel_drops(drops(5))  # the first report counts from zero
+        listener.count_kernel_drops(drops(5))
+        listener.count_kernel_drops(drops(9))
+        assert statistics['dropped-kernel'] == 9
+        listener.count_kernel_drops(drops(2))  # the kernel's 32-bit counter wrapped
+        assert statistics['dropped-kernel'] == 9 + 2 ** 32 - 7
+    finally:
+        listener.sock.close()
+
+
+def test_socket_reports_kernel_drops() -> None:
+    from dhcpkit.ipv6.server.listener import SO_RXQ_OVFL
+    sock = open_server_socket(0)
+    try:
+        assert sock.getsockopt(socket.SOL_SOCKET, SO_RXQ_OVFL) == 1
+    finally:
+        sock.close()

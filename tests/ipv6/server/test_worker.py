@@ -1,5 +1,6 @@
 """Tests for dhcpkit.ipv6.server.worker: validation, handling, replies, the in-flight bound, runaway protection."""
 import threading
+import time
 from ipaddress import IPv6Address
 from typing import Any, Callable
 
@@ -180,3 +181,13 @@ def test_send_failures_to_one_peer_are_logged_once_a_minute(caplog: pytest.LogCa
     counts = harness.run(packet(), packet(), packet())
     assert counts['send-failed'] == 3
     assert caplog.text.count('Cannot send reply to fe80::c1') == 1
+
+
+def test_packets_that_waited_too_long_are_dropped_as_stale() -> None:
+    import dataclasses
+    from dhcpkit.ipv6.server.worker import MAX_QUEUE_WAIT
+    harness = Harness()
+    old = dataclasses.replace(packet(), received_at=time.monotonic() - MAX_QUEUE_WAIT - 0.5)
+    counts = harness.run(old, packet())
+    assert (counts['dropped-stale'], counts['handled'], counts['replied']) == (1, 1, 1)
+    assert len(harness.handler.seen) == 1
