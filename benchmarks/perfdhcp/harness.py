@@ -140,6 +140,7 @@ DHCPKIT_CONFIG = """\
 user = {user}
 duid = 00:03:00:01:02:00:00:00:be:01
 threads = {threads}
+lease-sync = {lease_sync}
 state-directory = ./state
 pid-file = ./state/ipv6-dhcpd.pid
 
@@ -170,12 +171,14 @@ class Dhcpkit:
     """``ipv6-dhcpd`` with an address pool and a prefix pool; leases committed to its SQLite store."""
 
     threads: int
+    lease_sync: str = 'full'
     log_level: str = 'warning'
     name: str = 'dhcpkit'
 
     def config_text(self) -> str:
         return DHCPKIT_CONFIG.format(
-            user=NOBODY, level=self.log_level, threads=self.threads, link=LINK, first=ADDRESS_FIRST,
+            user=NOBODY, level=self.log_level, threads=self.threads, lease_sync=self.lease_sync, link=LINK,
+            first=ADDRESS_FIRST,
             last=ADDRESS_LAST, preferred=PREFERRED_LIFETIME, valid=VALID_LIFETIME,
             aggregate=PD_AGGREGATE, aggregate_length=PD_AGGREGATE_LENGTH, delegated_length=PD_DELEGATED_LENGTH)
 

@@ -327,7 +327,8 @@ def method_lines(args: argparse.Namespace, settings: SearchSettings, trials: lis
         "Server CPU: utime+stime of the server process (all threads) from /proc/PID/stat over the step and until "
         "it is idle again, divided by the completed exchanges. RSS: VmRSS at the end of the scenario (highest of "
         "the runs). perfdhcp CPU: its own user+system time over the step, in % of one core.",
-        f"Servers: ipv6-dhcpd with {args.dhcpkit_threads} worker threads, leases in SQLite (WAL, synchronous=FULL, "
+        f"Servers: ipv6-dhcpd with {args.dhcpkit_threads} worker threads, leases in SQLite (WAL, lease-sync "
+        f"{args.dhcpkit_lease_sync}: {'fsync per commit' if args.dhcpkit_lease_sync == 'full' else 'no fsync'}, "
         f"group commit); kea-dhcp6 with memfile (persist, lfc-interval 0), multi-threading "
         f"{'on, ' + str(args.kea_threads) + ' threads' if args.kea_threads else 'off (Kea 2.2 default)'}; "
         f"both log at WARN. Pools: {ADDRESS_POOL_SIZE} addresses and {PD_POOL_SIZE} /{PD_DELEGATED_LENGTH} prefixes, "
@@ -355,6 +356,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument('--max-steps', type=int, default=16, help="most steps per run (default 16)")
     parser.add_argument('--max-rate', type=int, default=200_000, help="highest target rate tried (default 200000)")
     parser.add_argument('--dhcpkit-threads', type=int, default=10, help="[server] threads (default 10, its default)")
+    parser.add_argument('--dhcpkit-lease-sync', choices=['full', 'normal'], default='full',
+                        help="[server] lease-sync (default full, its default; normal promises what Kea's memfile "
+                             "does: leases survive a crash of the server process, not of the machine)")
     parser.add_argument('--kea-threads', type=int, default=0, help="Kea multi-threading pool size (default 0: off)")
     parser.add_argument('--memory-test', type=int, metavar='N',
                         help="instead of rates: each server's RSS after start-up with N leases vs an empty store")
@@ -386,7 +390,8 @@ def run_rates(net: TestNetwork, args: argparse.Namespace) -> list[str]:
     """Every server, scenario and repetition, interleaved so slow drifts of the shared machine hit all alike."""
     settings = SearchSettings(args.step_seconds, args.start_rate, args.factor, args.refine, args.max_steps,
                               args.max_rate)
-    servers: dict[str, Server] = {'dhcpkit': Dhcpkit(args.dhcpkit_threads), 'kea': Kea(args.kea_threads)}
+    servers: dict[str, Server] = {'dhcpkit': Dhcpkit(args.dhcpkit_threads, args.dhcpkit_lease_sync),
+                                  'kea': Kea(args.kea_threads)}
     trials: list[Trial] = []
     try:
         for repetition in range(args.repeat):
