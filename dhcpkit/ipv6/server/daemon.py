@@ -208,7 +208,7 @@ class Daemon:
                         if exit_code is not None:
                             return exit_code
                     else:
-                        self.worker.submit_all(self.listener.receive())
+                        self.worker.submit_all(self.listener.receive(shed_solicits=self.worker.full))
                 if self.runaway.tripped:
                     logger.critical("More than %d unexpected exceptions within %g seconds: exiting so that a "
                                     "supervisor can restart the server", self.runaway.max_exceptions,

@@ -12,14 +12,16 @@ import errno
 import logging
 import socket
 import struct
+import time
 from ipaddress import IPv6Address
 from typing import Any, Callable, Mapping
 
 from dhcpkit.ipv6 import SERVER_PORT
-from dhcpkit.ipv6.messages import Message
+from dhcpkit.ipv6.messages import MSG_SOLICIT, Message
 from dhcpkit.ipv6.server.interfaces import MULTICAST_GROUPS, Interface, InterfaceSource, find_interfaces
 from dhcpkit.ipv6.server.packets import OutgoingPacket, PacketRejected, ReceivedPacket, wrap_message
 from dhcpkit.ipv6.server.statistics import Statistics
+from dhcpkit.ipv6.server.worker import MAX_QUEUE_WAIT
 from dhcpkit.protocol_element import MalformedInputError
 
 __all__ = ['Listener', 'open_server_socket', 'parse_pktinfo', 'make_pktinfo']
@@ -32,6 +34,10 @@ IPV6_PKTINFO: int = getattr(socket, 'IPV6_PKTINFO', 50)
 SO_RCVBUFFORCE: int = getattr(socket, 'SO_RCVBUFFORCE', 33)
 SO_SNDBUFFORCE: int = getattr(socket, 'SO_SNDBUFFORCE', 32)
 SO_RXQ_OVFL: int = getattr(socket, 'SO_RXQ_OVFL', 40)
+SO_TIMESTAMPNS: int = getattr(socket, 'SO_TIMESTAMPNS', 35)
+
+#: struct timespec of SO_TIMESTAMPNS: when the kernel received the datagram (CLOCK_REALTIME)
+_timespec = struct.Struct('@qq')
 
 #: The kernel's count of datagrams it dropped because the receive buffer was full (a 32-bit unsigned integer)
 _drop_count = struct.Struct('@I')
@@ -45,10 +51,11 @@ _mreq = struct.Struct('@16sI')
 #: A DHCPv6 message fits in one UDP datagram; read whole datagrams and notice truncation
 MAX_DATAGRAM = 65535
 
-#: The receive buffer: room for a burst of a few hundred requests, and no more. A larger buffer does not help a
-#: server that is behind: the requests it holds wait for seconds, their clients retransmit, and the server answers
-#: stale requests while fresh ones queue up behind them. Beyond this the kernel drops, and the listener counts it.
-RECEIVE_BUFFER = 512 * 1024
+#: The receive buffer: room for a burst of requests while the workers are busy. A server that is behind could answer
+#: requests that waited in it for seconds, after their clients retransmitted; the kernel's receive time of every
+#: datagram lets the listener drop those unread (``dropped-stale``). Beyond the buffer the kernel drops, and the
+#: listener counts that too (``dropped-kernel``).
+RECEIVE_BUFFER = 4 * 1024 * 1024
 
 #: The send buffer: replies leave as fast as the workers make them
 SEND_BUFFER = 4 * 1024 * 1024
@@ -56,8 +63,12 @@ SEND_BUFFER = 4 * 1024 * 1024
 #: Read at most this many datagrams in one go, so that signals are noticed promptly under load
 RECEIVE_BATCH = 64
 
-#: Room for the ancillary data of one datagram: its packet info and the kernel's drop count
-_ANCILLARY_SPACE = socket.CMSG_SPACE(_pktinfo.size) + socket.CMSG_SPACE(_drop_count.size)
+#: The first byte of a Solicit (RFC 8415 section 7.3), recognised without parsing when shedding load
+_SOLICIT_TYPE = bytes((MSG_SOLICIT,))
+
+#: Room for the ancillary data of one datagram: its packet info, the kernel's drop count and its receive time
+_ANCILLARY_SPACE = (socket.CMSG_SPACE(_pktinfo.size) + socket.CMSG_SPACE(_drop_count.size)
+                    + socket.CMSG_SPACE(_timespec.size))
 
 
 def parse_pktinfo(ancillary: list[tuple[int, int, bytes]]) -> tuple[IPv6Address, int] | None:
@@ -97,6 +108,20 @@ def parse_drop_count(ancillary: list[tuple[int, int, bytes]]) -> int | None:
     return None
 
 
+def parse_receive_time(ancillary: list[tuple[int, int, bytes]]) -> float | None:
+    """
+    Find when the kernel received a datagram (``SO_TIMESTAMPNS``) in the ancillary data.
+
+    :param ancillary: the ancillary data items
+    :return: the UNIX time, or None when the kernel did not say
+    """
+    for level, kind, data in ancillary:
+        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(data) >= _timespec.size:
+            seconds, nanoseconds = _timespec.unpack_from(data)
+            return float(seconds + nanoseconds / 1e9)
+    return None
+
+
 def _set_buffer(sock: socket.socket, force_option: int, option: int, size: int) -> None:
     # The *FORCE variants pass the system maximum but need CAP_NET_ADMIN; the plain ones are capped by it
     for level, name in ((socket.SOL_SOCKET, force_option), (socket.SOL_SOCKET, option)):
@@ -124,10 +149,11 @@ def open_server_socket(port: int = SERVER_PORT) -> socket.socket:
         sock.setsockopt(socket.IPPROTO_IPV6, IPV6_RECVPKTINFO, 1)
         _set_buffer(sock, SO_RCVBUFFORCE, socket.SO_RCVBUF, RECEIVE_BUFFER)
         _set_buffer(sock, SO_SNDBUFFORCE, socket.SO_SNDBUF, SEND_BUFFER)
-        try:
-            sock.setsockopt(socket.SOL_SOCKET, SO_RXQ_OVFL, 1)
-        except OSError:
-            logger.debug("The kernel cannot report receive buffer drops")
+        for option, what in ((SO_RXQ_OVFL, "receive buffer drops"), (SO_TIMESTAMPNS, "receive times")):
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, option, 1)
+            except OSError:
+                logger.debug("The kernel cannot report %s", what)
         sock.bind(('::', port))
     except BaseException:
         sock.close()
@@ -218,12 +244,14 @@ class Listener:
 
     # Receiving
 
-    def receive(self, limit: int = RECEIVE_BATCH) -> list[ReceivedPacket]:
+    def receive(self, limit: int = RECEIVE_BATCH, shed_solicits: bool = False) -> list[ReceivedPacket]:
         """
         Read the datagrams waiting on the socket (at most `limit`) without blocking, and return those that are for
         the server, parsed and wrapped. Everything else is counted and dropped here.
 
         :param limit: the most datagrams to read
+        :param shed_solicits: the workers are behind: drop Solicits straight from clients unparsed (counted as
+                              ``dropped-queue-full``), so that the server's time goes to exchanges under way
         :return: the packets for the worker threads
         """
         packets = []
@@ -239,7 +267,16 @@ class Listener:
                 continue
             self.statistics.increment('received')
             self.count_kernel_drops(ancillary)
-            packet = self.accept(data, ancillary, flags, address)
+            received = parse_receive_time(ancillary)
+            waited = time.time() - received if received is not None else 0.0
+            if waited > MAX_QUEUE_WAIT:
+                # Behind by more than a client waits: it has sent this again, so do not even parse it
+                self.statistics.increment('dropped-stale')
+                continue
+            if shed_solicits and data[:1] == _SOLICIT_TYPE:
+                self.statistics.increment('dropped-queue-full')
+                continue
+            packet = self.accept(data, ancillary, flags, address, time.monotonic() - max(waited, 0.0))
             if packet is not None:
                 packets.append(packet)
         return packets
@@ -258,7 +295,7 @@ class Listener:
         self._kernel_drops = count
 
     def accept(self, data: bytes, ancillary: list[tuple[int, int, bytes]], flags: int,
-               address: tuple[Any, ...]) -> ReceivedPacket | None:
+               address: tuple[Any, ...], received_at: float | None = None) -> ReceivedPacket | None:
         """
         Decide about one datagram: filter by interface and destination, parse, wrap.
 
@@ -266,6 +303,7 @@ class Listener:
         :param ancillary: the ancillary data (with the packet info)
         :param flags: the flags from :meth:`socket.socket.recvmsg`
         :param address: the sender's socket address
+        :param received_at: when the kernel received it, on the :func:`time.monotonic` clock (default: now)
         :return: the packet for a worker, or None when it was dropped (and counted)
         """
         pktinfo = parse_pktinfo(ancillary)
@@ -301,7 +339,8 @@ class Listener:
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("Received from %s to %s on %s: %r", source, destination, interface.name, message)
         return ReceivedPacket(message=message, wrapped=wrapped, interface=interface, source=source,
-                              destination=destination)
+                              destination=destination,
+                              received_at=time.monotonic() if received_at is None else received_at)
 
     def _drop(self, counter: str, text: str, *arguments: object) -> None:
         self.statistics.increment(counter)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from ipaddress import IPv6Address
 
 from dhcpkit.ipv6 import CLIENT_PORT, HOP_COUNT_LIMIT, SERVER_PORT
-from dhcpkit.ipv6.messages import ClientServerMessage, Message, RelayForwardMessage, RelayReplyMessage
+from dhcpkit.ipv6.messages import (ClientServerMessage, Message, RelayForwardMessage, RelayReplyMessage,
+                                   SolicitMessage)
 from dhcpkit.ipv6.options import InterfaceIdOption, RelayMessageOption
 from dhcpkit.ipv6.server.interfaces import Interface
 from dhcpkit.ipv6.text import address_text
@@ -52,6 +53,14 @@ class ReceivedPacket:
     source: IPv6Address
     destination: IPv6Address
     received_at: float = field(default_factory=time.monotonic)
+
+    @property
+    def starts_exchange(self) -> bool:
+        """Whether the client's message is a Solicit: the first message of an exchange, the cheapest to drop."""
+        inner: Message | None = self.message
+        while isinstance(inner, RelayForwardMessage):
+            inner = inner.relayed_message
+        return isinstance(inner, SolicitMessage)
 
     @property
     def received_over_multicast(self) -> bool:

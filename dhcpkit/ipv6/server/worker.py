@@ -3,10 +3,10 @@ The worker threads: validate a received message, let the message handler answer 
 
 Handling can wait (on the configuration lock during a reload, on the lease database), so it runs in a thread pool and
 the main thread keeps reading the socket. Packets wait in one bounded queue that the pool's threads take from. When
-the server falls behind and the queue is full, the OLDEST waiting packet is dropped to make room: its client has
-probably retransmitted already, and the newest packets are the ones whose clients are still listening. Every drop is
-counted. Unexpected exceptions are logged, counted and fed to
-:class:`~dhcpkit.ipv6.server.runaway.RunawayProtection`.
+the server falls behind and the queue is full, the OLDEST waiting packet is dropped to make room (the oldest Solicit
+first, so that exchanges already under way can finish): its client has probably retransmitted already, and the
+newest packets are the ones whose clients are still listening. Every drop is counted. Unexpected exceptions are
+logged, counted and fed to :class:`~dhcpkit.ipv6.server.runaway.RunawayProtection`.
 """
 import logging
 import threading
@@ -71,6 +71,12 @@ class Worker:
             self._executor.submit(self._serve)
 
     @property
+    def full(self) -> bool:
+        """Whether the queue is full: the threads are behind, and new Solicits would only push out other work."""
+        with self._changed:
+            return len(self._waiting) >= self.queue_size
+
+    @property
     def in_flight(self) -> int:
         """The number of packets waiting for or being handled by a thread."""
         with self._changed:
@@ -100,13 +106,28 @@ class Worker:
                 return 0
             for packet in packets:
                 if len(self._waiting) >= self.queue_size:
-                    dropped.append(self._waiting.popleft())
+                    dropped.append(self._make_room())
                 self._waiting.append(packet)
                 queued += 1
             self._changed.notify(queued)
         for packet in dropped:
             self.queue_full(packet)
         return queued
+
+    def _make_room(self) -> ReceivedPacket:
+        """
+        Take the packet to drop out of the full queue (called with the lock held): the oldest Solicit if there is
+        one, else the oldest packet. A Solicit only starts an exchange; a Request or Renew finishes one the server
+        has already spent an Advertise on, so under overload finishing exchanges serves more clients than starting
+        new ones.
+
+        :return: the dropped packet
+        """
+        for index, packet in enumerate(self._waiting):
+            if packet.starts_exchange:
+                del self._waiting[index]
+                return packet
+        return self._waiting.popleft()
 
     def queue_full(self, packet: ReceivedPacket) -> None:
         """

@@ -197,3 +197,45 @@ def test_socket_reports_kernel_drops() -> None:
         assert sock.getsockopt(socket.SOL_SOCKET, SO_RXQ_OVFL) == 1
     finally:
         sock.close()
+
+
+def test_receive_time_is_read_from_the_ancillary_data() -> None:
+    import struct
+    from dhcpkit.ipv6.server.listener import SO_TIMESTAMPNS, parse_receive_time
+    assert parse_receive_time([]) is None
+    assert parse_receive_time([(socket.SOL_SOCKET, SO_TIMESTAMPNS, struct.pack('@qq', 1700000000, 500000000))]) \
+        == 1700000000.5
+
+
+def test_socket_reports_receive_times() -> None:
+    from dhcpkit.ipv6.server.listener import SO_TIMESTAMPNS, parse_receive_time
+    sock = open_server_socket(0)
+    client = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    try:
+        assert sock.getsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS) == 1
+        client.sendto(b'\x01\x00\x00\x01', ('::1', sock.getsockname()[1]))
+        _data, ancillary, _flags, _address = sock.recvmsg(100, 256)
+        received = parse_receive_time(ancillary)
+        assert received is not None and abs(time.time() - received) < 5
+    finally:
+        client.close()
+        sock.close()
+
+
+def test_behind_workers_make_the_listener_shed_solicits_unparsed() -> None:
+    server = open_server_socket(port=0)
+    port = server.getsockname()[1]
+    statistics = Statistics()
+    listener = Listener(server, statistics)
+    listener.update({'lo': settings(multicast=False, global_unicast_addresses=[IPv6Address('::1')])})
+    with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as client:
+        client.sendto(SolicitMessage(b'abc').save(), ('::1', port))
+        client.sendto(InformationRequestMessage(b'xyz').save(), ('::1', port))
+        packets: list[Any] = []
+        deadline = time.monotonic() + 5
+        while statistics['received'] < 2 and time.monotonic() < deadline:
+            select.select([server], [], [], 0.1)
+            packets += listener.receive(shed_solicits=True)
+    listener.close()
+    assert statistics['dropped-queue-full'] == 1
+    assert [type(packet.message) for packet in packets] == [InformationRequestMessage]

@@ -191,3 +191,32 @@ def test_packets_that_waited_too_long_are_dropped_as_stale() -> None:
     counts = harness.run(old, packet())
     assert (counts['dropped-stale'], counts['handled'], counts['replied']) == (1, 1, 1)
     assert len(harness.handler.seen) == 1
+
+
+def test_full_queue_drops_solicits_before_requests() -> None:
+    from dhcpkit.ipv6.messages import RequestMessage
+    from dhcpkit.ipv6.options import ServerIdOption
+    release = threading.Event()
+    started = threading.Semaphore(0)
+    handled: list[str] = []
+
+    def slow(message: RelayForwardMessage) -> RelayReplyMessage | None:
+        started.release()
+        assert release.wait(10)
+        inner = message.relayed_message
+        handled.append(f'{type(inner).__name__}:{inner.transaction_id!r}')  # type: ignore[union-attr]
+        return None
+    harness = Harness(answer=slow, queue_size=3)
+    assert harness.worker.submit_all([packet(solicit(b'B1\x00')), packet(solicit(b'B2\x00'))]) == 2
+    assert started.acquire(timeout=10) and started.acquire(timeout=10)
+    request = RequestMessage(b'R1\x00', SOLICIT.options + [ServerIdOption(LinkLayerDUID(1, bytes(6)))])
+    # queued: request, solicit S1, solicit S2; then S3 and S4 arrive: S1 and S2 go, the older request stays
+    harness.worker.submit_all([packet(request), packet(solicit(b'S1\x00')), packet(solicit(b'S2\x00')),
+                               packet(solicit(b'S3\x00')), packet(solicit(b'S4\x00'))])
+    assert harness.statistics['dropped-queue-full'] == 2
+    release.set()
+    harness.run()
+    assert "RequestMessage:b'R1\\x00'" in handled
+    assert sorted(handled) == sorted(["SolicitMessage:b'B1\\x00'", "SolicitMessage:b'B2\\x00'",
+                                      "RequestMessage:b'R1\\x00'", "SolicitMessage:b'S3\\x00'",
+                                      "SolicitMessage:b'S4\\x00'"])
