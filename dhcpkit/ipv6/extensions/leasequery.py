@@ -108,7 +108,7 @@ class LQQueryOption(ContainerOption):
                    Request option naming what to return)
     """
 
-    __slots__ = ('query_type', 'link_address', 'options')
+    __slots__ = ('query_type', 'link_address')
 
     option_type = OPTION_LQ_QUERY
 
@@ -148,7 +148,7 @@ class ClientDataOption(ContainerOption):
     :ivar options: the client's options
     """
 
-    __slots__ = ('options',)
+    __slots__ = ()  # options: ContainerOption's slot
 
     option_type = OPTION_CLIENT_DATA
 

@@ -100,7 +100,7 @@ class S46RuleOption(ContainerOption):
     :ivar options: the rule's options (port parameters)
     """
 
-    __slots__ = ('flags', 'ea_len', 'ipv4_prefix', 'ipv6_prefix', 'options')
+    __slots__ = ('flags', 'ea_len', 'ipv4_prefix', 'ipv6_prefix')
 
     option_type = OPTION_S46_RULE
 
@@ -204,7 +204,7 @@ class S46V4V6BindingOption(ContainerOption):
     :ivar options: the binding's options (port parameters)
     """
 
-    __slots__ = ('ipv4_address', 'bind_prefix', 'options')
+    __slots__ = ('ipv4_address', 'bind_prefix')
 
     option_type = OPTION_S46_V4V6BIND
 
@@ -288,7 +288,7 @@ class S46ContainerOption(ContainerOption):
     :ivar options: the contained options
     """
 
-    __slots__ = ('options',)
+    __slots__ = ()  # options: ContainerOption's slot
 
     def __init__(self, options: list[Option] | None = None):
         self.options = [] if options is None else options

@@ -151,7 +151,7 @@ class NTPServersOption(ContainerOption):
                    defined later
     """
 
-    __slots__ = ('options',)
+    __slots__ = ()  # options: ContainerOption's slot
 
     option_type = OPTION_NTP_SERVER
     option_space = NTPSubOption
