@@ -5,8 +5,8 @@ Writers take priority over new readers, so a reload waiting for the lock is not 
 requests; readers already holding the lock finish first.
 """
 import threading
-from contextlib import contextmanager
-from typing import Iterator
+from types import TracebackType
+from typing import Callable
 
 __all__ = ['RWLock']
 
@@ -19,6 +19,8 @@ class RWLock:
         self._readers = 0
         self._writer_active = False
         self._writers_waiting = 0
+        self._reading = _Held(self.acquire_read, self.release_read)
+        self._writing = _Held(self.acquire_write, self.release_write)
 
     def acquire_read(self) -> None:
         """Block until no writer holds or waits for the lock, then count this thread as a reader."""
@@ -51,20 +53,30 @@ class RWLock:
             self._writer_active = False
             self._condition.notify_all()
 
-    @contextmanager
-    def read_lock(self) -> Iterator[None]:
+    def read_lock(self) -> '_Held':
         """Hold the lock for reading for the duration of the ``with`` block."""
-        self.acquire_read()
-        try:
-            yield
-        finally:
-            self.release_read()
+        return self._reading
 
-    @contextmanager
-    def write_lock(self) -> Iterator[None]:
+    def write_lock(self) -> '_Held':
         """Hold the lock for writing for the duration of the ``with`` block."""
-        self.acquire_write()
-        try:
-            yield
-        finally:
-            self.release_write()
+        return self._writing
+
+
+class _Held:
+    """
+    The ``with`` block of one side of an :class:`RWLock`. Every request takes the read lock, so this is a plain
+    object made once per lock, not a generator-based context manager made at every use.
+    """
+
+    __slots__ = ('_acquire', '_release')
+
+    def __init__(self, acquire: Callable[[], None], release: Callable[[], None]):
+        self._acquire = acquire
+        self._release = release
+
+    def __enter__(self) -> None:
+        self._acquire()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self._release()

@@ -28,13 +28,24 @@ COUNTERS = (
 
 class Statistics:
     """
-    Thread-safe counters. Increments come from the main thread (receiving) and from every worker thread (handling),
-    so they go through one lock; the lock is held for a dictionary update only.
+    Counters that the main thread (receiving) and every worker thread (handling) add to several times per packet.
+
+    Each thread counts in its own dictionary, so an increment takes no lock and never makes another thread wait;
+    reading adds up the dictionaries of every thread that ever counted. A reading taken while threads count may miss
+    their latest increments, never more.
     """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._counts = dict.fromkeys(COUNTERS, 0)
+        self._lock = threading.Lock()           # guards the list of per-thread dictionaries, not the counting
+        self._per_thread: list[dict[str, int]] = []
+        self._local = threading.local()
+
+    def _own_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(COUNTERS, 0)
+        with self._lock:
+            self._per_thread.append(counts)
+        self._local.counts = counts
+        return counts
 
     def increment(self, counter: str, amount: int = 1) -> None:
         """
@@ -44,19 +55,26 @@ class Statistics:
         :param amount: how much to add
         :raises KeyError: for a counter that does not exist, so that a typo fails loudly in tests
         """
-        with self._lock:
-            self._counts[counter] += amount
+        try:
+            counts: dict[str, int] = self._local.counts
+        except AttributeError:
+            counts = self._own_counts()
+        counts[counter] += amount
 
     def __getitem__(self, counter: str) -> int:
-        with self._lock:
-            return self._counts[counter]
+        return self.snapshot()[counter]
 
     def snapshot(self) -> dict[str, int]:
         """
-        :return: a consistent copy of every counter
+        :return: the sum of every thread's counters
         """
+        totals = dict.fromkeys(COUNTERS, 0)
         with self._lock:
-            return dict(self._counts)
+            per_thread = list(self._per_thread)
+        for counts in per_thread:
+            for name, value in list(counts.items()):
+                totals[name] += value
+        return totals
 
     def log_line(self) -> str:
         """
