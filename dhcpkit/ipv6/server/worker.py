@@ -2,13 +2,17 @@
 The worker threads: validate a received message, let the message handler answer it, send the answer.
 
 Handling can wait (on the configuration lock during a reload, on the lease database), so it runs in a thread pool and
-the main thread keeps reading the socket. Packets wait in one bounded queue that the pool's threads take from. When
+the main thread keeps reading the socket. Packets wait in one bounded queue that the pool's threads take from. The
+hand-off costs two context switches per packet whatever we do, so it does nothing else: the queue is a deque under a
+plain lock, and idle threads sleep in :class:`queue.SimpleQueue` (implemented in C) until the main thread puts one
+wake-up in it for every packet it queued. When
 the server falls behind and the queue is full, the OLDEST waiting packet is dropped to make room (the oldest Solicit
 first, so that exchanges already under way can finish): its client has probably retransmitted already, and the
 newest packets are the ones whose clients are still listening. Every drop is counted. Unexpected exceptions are
 logged, counted and fed to :class:`~dhcpkit.ipv6.server.runaway.RunawayProtection`.
 """
 import logging
+import queue
 import threading
 import time
 from collections import deque
@@ -28,6 +32,9 @@ __all__ = ['Worker', 'MAX_QUEUE_WAIT']
 #: section 7.6), so by then the same request is in the queue again, newer: the old copy is dropped instead of being
 #: answered twice.
 MAX_QUEUE_WAIT = 1.0
+
+#: Seconds between looks at the queue while draining it at shutdown
+DRAIN_POLL_INTERVAL = 0.005
 
 logger = logging.getLogger(__name__)
 
@@ -63,9 +70,11 @@ class Worker:
         self._waiting: deque[ReceivedPacket] = deque()
         self._busy = 0
         self._stopping = False
-        lock = threading.Lock()
-        self._changed = threading.Condition(lock)   # a packet was queued, or the worker is stopping
-        self._idle = threading.Condition(lock)      # nothing is waiting or being handled any more
+        # Guards _waiting, _busy and _stopping, for a few operations at a time
+        self._lock = threading.Lock()
+        # One wake-up per queued packet, and one per thread to stop it
+        self._wake_ups: queue.SimpleQueue[None] = queue.SimpleQueue()
+        self._threads = threads
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix='dhcpkit-worker')
         for _thread in range(threads):
             self._executor.submit(self._serve)
@@ -73,13 +82,12 @@ class Worker:
     @property
     def full(self) -> bool:
         """Whether the queue is full: the threads are behind, and new Solicits would only push out other work."""
-        with self._changed:
-            return len(self._waiting) >= self.queue_size
+        return len(self._waiting) >= self.queue_size
 
     @property
     def in_flight(self) -> int:
         """The number of packets waiting for or being handled by a thread."""
-        with self._changed:
+        with self._lock:
             return len(self._waiting) + self._busy
 
     def submit(self, packet: ReceivedPacket) -> bool:
@@ -101,7 +109,7 @@ class Worker:
         """
         dropped: list[ReceivedPacket] = []
         queued = 0
-        with self._changed:
+        with self._lock:
             if self._stopping:
                 return 0
             for packet in packets:
@@ -109,7 +117,8 @@ class Worker:
                     dropped.append(self._make_room())
                 self._waiting.append(packet)
                 queued += 1
-            self._changed.notify(queued)
+        for _packet in range(queued - len(dropped)):
+            self._wake_ups.put(None)
         for packet in dropped:
             self.queue_full(packet)
         return queued
@@ -141,12 +150,14 @@ class Worker:
 
     def _serve(self) -> None:
         """The loop of one pool thread: take the oldest waiting packet, handle it, repeat until shut down."""
+        wait = self._wake_ups.get
         while True:
-            with self._changed:
-                while not self._waiting and not self._stopping:
-                    self._changed.wait()
+            wait()
+            with self._lock:
                 if not self._waiting:
-                    return
+                    if self._stopping:
+                        return
+                    continue  # its packet was dropped to make room, or another thread took it
                 packet = self._waiting.popleft()
                 self._busy += 1
             try:
@@ -158,10 +169,8 @@ class Worker:
                 self.report_exception(f"handling {type(packet.message).__name__} from {packet.source} on "
                                       f"{packet.interface.name}")
             finally:
-                with self._changed:
+                with self._lock:
                     self._busy -= 1
-                    if not self._busy and not self._waiting:
-                        self._idle.notify_all()
 
     def process(self, packet: ReceivedPacket) -> None:
         """
@@ -214,18 +223,17 @@ class Worker:
 
     def drain(self, timeout: float) -> bool:
         """
-        Wait until no packet is waiting or being handled.
+        Wait until no packet is waiting or being handled. Only used when stopping, so it simply looks again every
+        few milliseconds.
 
         :param timeout: the most seconds to wait
         :return: whether everything finished in time
         """
         deadline = time.monotonic() + timeout
-        with self._idle:
-            while self._waiting or self._busy:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._idle.wait(remaining)
+        while self.in_flight:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(DRAIN_POLL_INTERVAL)
         return True
 
     def shutdown(self, wait: bool = True) -> None:
@@ -234,9 +242,11 @@ class Worker:
 
         :param wait: handle the packets still waiting first; otherwise drop them
         """
-        with self._changed:
+        with self._lock:
             self._stopping = True
             if not wait:
                 self._waiting.clear()
-            self._changed.notify_all()
+        # Every thread ends when it wakes up to an empty queue; the queued packets' wake-ups come first
+        for _thread in range(self._threads):
+            self._wake_ups.put(None)
         self._executor.shutdown(wait=wait)

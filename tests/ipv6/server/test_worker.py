@@ -220,3 +220,41 @@ def test_full_queue_drops_solicits_before_requests() -> None:
     assert sorted(handled) == sorted(["SolicitMessage:b'B1\\x00'", "SolicitMessage:b'B2\\x00'",
                                       "RequestMessage:b'R1\\x00'", "SolicitMessage:b'S3\\x00'",
                                       "SolicitMessage:b'S4\\x00'"])
+
+
+def test_every_packet_ends_once_under_drops_from_many_threads() -> None:
+    # Wake-ups are counted separately from the queue: after a flood with drops, every packet must be either handled
+    # or counted as dropped, and every thread must still stop
+    def slowish(message: RelayForwardMessage) -> RelayReplyMessage:
+        time.sleep(0.0005)
+        return advertise(message)
+    harness = Harness(answer=slowish, queue_size=5)
+    harness.worker.shutdown(wait=True)  # the Harness's two threads are replaced by six below
+    harness.worker = Worker(harness.handler, harness.statistics, harness.send, threads=6, queue_size=5,
+                            runaway=RunawayProtection(100, 60.0))
+    for burst in range(20):
+        harness.worker.submit_all([packet(solicit(bytes([burst, n, 0]))) for n in range(10)])
+    assert harness.worker.drain(30)
+    started = time.monotonic()
+    harness.worker.shutdown(wait=True)
+    assert time.monotonic() - started < 10
+    counts = harness.statistics.snapshot()
+    assert counts['handled'] + counts['dropped-queue-full'] == 200
+    assert counts['replied'] == counts['handled'] == len(harness.sent) == len(harness.handler.seen)
+
+
+def test_shutdown_without_waiting_drops_what_waits_and_stops_every_thread() -> None:
+    release = threading.Event()
+
+    def blocked(message: RelayForwardMessage) -> RelayReplyMessage:
+        assert release.wait(10)
+        return advertise(message)
+    harness = Harness(answer=blocked, queue_size=50)
+    harness.worker.submit_all([packet(solicit(bytes([n, 0, 0]))) for n in range(20)])
+    release.set()
+    harness.worker.shutdown(wait=False)
+    for thread in threading.enumerate():
+        if thread.name.startswith('dhcpkit-worker'):
+            thread.join(timeout=10)
+            assert not thread.is_alive()
+    assert len(harness.handler.seen) <= 20
