@@ -9,6 +9,7 @@ with ``IPV6_PKTINFO`` naming their source address and interface, so they go out 
 on, from the address the client talked to.
 """
 import errno
+import functools
 import logging
 import socket
 import struct
@@ -48,6 +49,9 @@ _pktinfo = struct.Struct('@16sI')
 #: struct ipv6_mreq: the group and the interface index
 _mreq = struct.Struct('@16sI')
 
+#: Where a datagram was sent to, and the index of the interface it arrived on
+PacketInfo = tuple[IPv6Address, int]
+
 #: A DHCPv6 message fits in one UDP datagram; read whole datagrams and notice truncation
 MAX_DATAGRAM = 65535
 
@@ -71,7 +75,7 @@ _ANCILLARY_SPACE = (socket.CMSG_SPACE(_pktinfo.size) + socket.CMSG_SPACE(_drop_c
                     + socket.CMSG_SPACE(_timespec.size))
 
 
-def parse_pktinfo(ancillary: list[tuple[int, int, bytes]]) -> tuple[IPv6Address, int] | None:
+def parse_pktinfo(ancillary: list[tuple[int, int, bytes]]) -> PacketInfo | None:
     """
     Find the destination address and interface index in the ancillary data of :meth:`socket.socket.recvmsg`.
 
@@ -120,6 +124,51 @@ def parse_receive_time(ancillary: list[tuple[int, int, bytes]]) -> float | None:
             seconds, nanoseconds = _timespec.unpack_from(data)
             return float(seconds + nanoseconds / 1e9)
     return None
+
+
+def read_ancillary(ancillary: list[tuple[int, int, bytes]]) -> tuple[PacketInfo | None, int | None, float | None]:
+    """
+    Everything the listener wants from the ancillary data of a datagram, in one pass: the packet info (see
+    :func:`parse_pktinfo`), the kernel's drop count (:func:`parse_drop_count`) and the receive time
+    (:func:`parse_receive_time`); each None when the kernel did not say.
+
+    :param ancillary: the ancillary data items
+    :return: (packet info, drop count, receive time)
+    """
+    pktinfo = drop_count = received = None
+    for level, kind, data in ancillary:
+        if level == socket.IPPROTO_IPV6:
+            if kind == IPV6_PKTINFO and len(data) >= _pktinfo.size:
+                address, index = _pktinfo.unpack_from(data)
+                pktinfo = _packed_address(address), index
+        elif level == socket.SOL_SOCKET:
+            if kind == SO_TIMESTAMPNS and len(data) >= _timespec.size:
+                seconds, nanoseconds = _timespec.unpack_from(data)
+                received = float(seconds + nanoseconds / 1e9)
+            elif kind == SO_RXQ_OVFL and len(data) >= _drop_count.size:
+                drop_count = _drop_count.unpack_from(data)[0]
+    return pktinfo, drop_count, received
+
+
+@functools.lru_cache(maxsize=1024)
+def _packed_address(packed: bytes) -> IPv6Address:
+    # The same few destinations (the groups, the server's addresses) arrive all the time
+    return IPv6Address(packed)
+
+
+@functools.lru_cache(maxsize=4096)
+def sender_address(text: str) -> IPv6Address | None:
+    """
+    The sender of a datagram as an address, from the socket address text (which may carry a ``%scope``); clients
+    and relays send again and again, so recent ones are remembered.
+
+    :param text: the host part of the socket address
+    :return: the address, or None when nobody could be answered there (unspecified or multicast)
+    """
+    source = IPv6Address(socket.inet_pton(socket.AF_INET6, text.split('%', 1)[0]))
+    if source.is_unspecified or source.is_multicast:
+        return None
+    return source
 
 
 def _set_buffer(sock: socket.socket, force_option: int, option: int, size: int) -> None:
@@ -255,28 +304,31 @@ class Listener:
         :return: the packets for the worker threads
         """
         packets = []
+        receive = self.sock.recvmsg
+        increment = self.statistics.increment
         for _ in range(limit):
             try:
-                data, ancillary, flags, address = self.sock.recvmsg(MAX_DATAGRAM, _ANCILLARY_SPACE,
-                                                                    socket.MSG_DONTWAIT)
+                data, ancillary, flags, address = receive(MAX_DATAGRAM, _ANCILLARY_SPACE, socket.MSG_DONTWAIT)
             except (BlockingIOError, InterruptedError):
                 break
             except OSError as error:
                 # An ICMP error for an earlier reply can surface here; it is about that reply, not this socket
                 logger.debug("Receive error: %s", error)
                 continue
-            self.statistics.increment('received')
-            self.count_kernel_drops(ancillary)
-            received = parse_receive_time(ancillary)
-            waited = time.time() - received if received is not None else 0.0
+            increment('received')
+            pktinfo, drop_count, received = read_ancillary(ancillary)
+            if drop_count is not None and drop_count != self._kernel_drops:
+                self._count_new_drops(drop_count)
+            now = time.time()
+            waited = now - received if received is not None else 0.0
             if waited > MAX_QUEUE_WAIT:
                 # Behind by more than a client waits: it has sent this again, so do not even parse it
-                self.statistics.increment('dropped-stale')
+                increment('dropped-stale')
                 continue
             if shed_solicits and data[:1] == _SOLICIT_TYPE:
-                self.statistics.increment('dropped-queue-full')
+                increment('dropped-queue-full')
                 continue
-            packet = self.accept(data, ancillary, flags, address, time.monotonic() - max(waited, 0.0))
+            packet = self._accept(data, pktinfo, flags, address, time.monotonic() - max(waited, 0.0))
             if packet is not None:
                 packets.append(packet)
         return packets
@@ -288,10 +340,12 @@ class Listener:
         :param ancillary: the ancillary data of a received datagram
         """
         count = parse_drop_count(ancillary)
-        if count is None:
-            return
-        if count != self._kernel_drops:
-            self.statistics.increment('dropped-kernel', (count - self._kernel_drops) % (1 << 32))
+        if count is not None and count != self._kernel_drops:
+            self._count_new_drops(count)
+
+    def _count_new_drops(self, count: int) -> None:
+        # The kernel's counter is 32 bits and wraps around
+        self.statistics.increment('dropped-kernel', (count - self._kernel_drops) % (1 << 32))
         self._kernel_drops = count
 
     def accept(self, data: bytes, ancillary: list[tuple[int, int, bytes]], flags: int,
@@ -306,15 +360,18 @@ class Listener:
         :param received_at: when the kernel received it, on the :func:`time.monotonic` clock (default: now)
         :return: the packet for a worker, or None when it was dropped (and counted)
         """
-        pktinfo = parse_pktinfo(ancillary)
+        return self._accept(data, parse_pktinfo(ancillary), flags, address, received_at)
+
+    def _accept(self, data: bytes, pktinfo: PacketInfo | None, flags: int, address: tuple[Any, ...],
+                received_at: float | None) -> ReceivedPacket | None:
         if pktinfo is None or flags & (socket.MSG_TRUNC | socket.MSG_CTRUNC):
             self._drop('dropped-filtered', "Dropping a truncated packet or one without packet info")
             return None
         destination, index = pktinfo
-        source = IPv6Address(socket.inet_pton(socket.AF_INET6, str(address[0]).split('%', 1)[0]))
-        if source.is_unspecified or source.is_multicast:
+        source = sender_address(address[0])
+        if source is None:
             # Nobody to answer: a reply would go nowhere, or to a whole group
-            self._drop('dropped-filtered', "Dropping packet from %s: not a unicast sender", source)
+            self._drop('dropped-filtered', "Dropping packet from %s: not a unicast sender", address[0])
             return None
         interface = self.interfaces.get(index)
         if interface is None or not interface.accepts(destination):

@@ -18,7 +18,8 @@ from dhcpkit.ipv6.options import InterfaceIdOption, RelayMessageOption
 from dhcpkit.ipv6.server.interfaces import Interface
 from dhcpkit.ipv6.text import address_text
 
-__all__ = ['PacketRejected', 'ReceivedPacket', 'OutgoingPacket', 'wrap_message', 'check_request', 'build_reply']
+__all__ = ['PacketRejected', 'ReceivedPacket', 'OutgoingPacket', 'wrap_message', 'check_request', 'build_reply',
+           'is_multicast', 'needs_scope']
 
 
 class PacketRejected(ValueError):
@@ -34,7 +35,7 @@ class PacketRejected(ValueError):
         self.counter = counter
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ReceivedPacket:
     """
     A received message on its way to a worker thread, with everything needed to answer it.
@@ -65,10 +66,10 @@ class ReceivedPacket:
     @property
     def received_over_multicast(self) -> bool:
         """Whether the packet was sent to a multicast group (RFC 8415 section 18.3 treats those differently)."""
-        return self.destination.is_multicast
+        return is_multicast(self.destination)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class OutgoingPacket:
     """
     A datagram to send: where to, from which address and out of which interface.
@@ -89,8 +90,26 @@ class OutgoingPacket:
     @property
     def socket_address(self) -> tuple[str, int, int, int]:
         """The destination as :meth:`socket.socket.sendmsg` wants it; link-local destinations need their scope."""
-        scope = self.interface_index if self.destination.is_link_local or self.destination.is_multicast else 0
+        scope = self.interface_index if needs_scope(self.destination) else 0
         return address_text(self.destination), self.port, 0, scope
+
+
+def is_multicast(address: IPv6Address) -> bool:
+    """
+    :param address: an address
+    :return: whether it is a multicast address (``ff00::/8``), without the network arithmetic of
+             :attr:`IPv6Address.is_multicast`: the packet path asks this several times for every packet
+    """
+    return address.packed[0] == 0xff
+
+
+def needs_scope(address: IPv6Address) -> bool:
+    """
+    :param address: a destination
+    :return: whether sending to it needs the interface as its scope: link-local (``fe80::/10``) or multicast
+    """
+    first, second = address.packed[:2]
+    return first == 0xff or (first == 0xfe and second & 0xc0 == 0x80)
 
 
 def wrap_message(message: Message, interface: Interface, source: IPv6Address) -> RelayForwardMessage:

@@ -239,3 +239,25 @@ def test_behind_workers_make_the_listener_shed_solicits_unparsed() -> None:
     listener.close()
     assert statistics['dropped-queue-full'] == 1
     assert [type(packet.message) for packet in packets] == [InformationRequestMessage]
+
+
+def test_read_ancillary_finds_each_item_as_the_single_parsers_do() -> None:
+    import struct
+    from dhcpkit.ipv6.server.listener import (SO_RXQ_OVFL, SO_TIMESTAMPNS, parse_drop_count, parse_receive_time,
+                                              read_ancillary)
+    items = [(socket.SOL_SOCKET, SO_TIMESTAMPNS, struct.pack('@qq', 1700000000, 250_000_000)),
+             (socket.SOL_SOCKET, SO_RXQ_OVFL, struct.pack('@I', 3)),
+             make_pktinfo(IPv6Address('ff02::1:2'), 4)]
+    assert read_ancillary(items) == (parse_pktinfo(items), parse_drop_count(items), parse_receive_time(items))
+    assert read_ancillary(items) == ((IPv6Address('ff02::1:2'), 4), 3, 1700000000.25)
+    assert read_ancillary([]) == (None, None, None)
+    short = [(level, kind, data[:3]) for level, kind, data in items]
+    assert read_ancillary(short) == (None, None, None)
+
+
+def test_senders_that_cannot_be_answered_are_recognised() -> None:
+    from dhcpkit.ipv6.server.listener import sender_address
+    assert sender_address('fe80::c1%eth0') == IPv6Address('fe80::c1')
+    assert sender_address('2001:db8::1') == IPv6Address('2001:db8::1')
+    assert sender_address('::') is None
+    assert sender_address('ff02::1') is None

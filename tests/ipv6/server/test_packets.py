@@ -153,3 +153,14 @@ def test_unusable_handler_answers_are_errors(reply: Message) -> None:
     packet = received(SolicitMessage(b'abc'), CLIENT_LL, IPv6Address('ff02::1:2'))
     with pytest.raises(ValueError):
         build_reply(reply, packet)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize('text, multicast, scoped', [
+    ('ff02::1:2', True, True), ('ff05::1:3', True, True), ('fe80::1', False, True), ('febf::1', False, True),
+    ('fec0::1', False, False), ('2001:db8::1', False, False), ('::1', False, False), ('::', False, False),
+])
+def test_address_kinds_match_ipaddress(text: str, multicast: bool, scoped: bool) -> None:
+    from dhcpkit.ipv6.server.packets import is_multicast, needs_scope
+    address = IPv6Address(text)
+    assert is_multicast(address) == multicast == address.is_multicast
+    assert needs_scope(address) == scoped == (address.is_multicast or address.is_link_local)
