@@ -7,6 +7,7 @@ receiving interface's global address, or the link-address of the relay closest t
 goes through the lifecycle table in :mod:`dhcpkit.ipv6.leases.lifecycle`; a lease is durable in the store before
 the handler puts it in a Reply.
 """
+import itertools
 import threading
 import time
 from ipaddress import IPv6Address, IPv6Network
@@ -122,28 +123,29 @@ class PoolOptionHandler(OptionHandler):
     # The transaction
 
     def handle(self, bundle: TransactionBundle) -> None:
-        if bundle.get_link_address() not in self.link or self.store is None:
+        ias = [ia for ia in bundle.get_unanswered_ia_options() if isinstance(ia, self.ia_class)]
+        confirm = isinstance(bundle.request, ConfirmMessage)
+        if not (ias or confirm) or self.store is None or bundle.get_link_address() not in self.link:
             return
         client_id = bundle.request.get_option_of_type(ClientIdOption)
         if client_id is None or client_id.duid is None:
             return
-        duid = client_id.duid.save()
-        if isinstance(bundle.request, ConfirmMessage):
+        if confirm:
             self.confirm(bundle)
             return
         event = self.event_for(bundle)
         if event is None:
             return
+        duid = client_id.duid.save()
         now = int(time.time())
         pending: list[Any] = bundle.handler_data.setdefault(PENDING_LEASE_CHANGES, [])
-        for ia in bundle.get_unanswered_ia_options():
-            if isinstance(ia, self.ia_class):
-                answer = self.answer_ia(ia, duid, event, now, pending)
-                if answer is not None:
-                    assert bundle.response is not None
-                    if answer.options or event not in (LeaseEvent.RELEASE, LeaseEvent.DECLINE):
-                        bundle.response.options.append(answer)
-                    bundle.mark_handled(ia)
+        for ia in ias:
+            answer = self.answer_ia(ia, duid, event, now, pending)
+            if answer is not None:
+                assert bundle.response is not None
+                if answer.options or event not in (LeaseEvent.RELEASE, LeaseEvent.DECLINE):
+                    bundle.response.options.append(answer)
+                bundle.mark_handled(ia)
 
     def post(self, bundle: TransactionBundle) -> None:
         """
@@ -182,17 +184,23 @@ class PoolOptionHandler(OptionHandler):
         if now - self._last_purge > OFFER_TIME:
             self._last_purge = now
             self.purge_offers(now)
-        held = [lease for lease in self.store.find_by_client(duid, ia.iaid, self.pool.lease_type)
-                if self.pool.contains(lease.resource) and lease.effective_state(now) == LeaseState.BOUND]
+        previous = [lease for lease in self.store.find_by_client(duid, ia.iaid, self.pool.lease_type)
+                    if self.pool.contains(lease.resource)]
+        held = [lease for lease in previous if lease.effective_state(now) == LeaseState.BOUND]
         if event in (LeaseEvent.SOLICIT, LeaseEvent.REQUEST):
-            return self.assign(ia, duid, event, held, now, pending)
+            return self.assign(ia, duid, event, held, now, pending, previous)
         if event in (LeaseEvent.RENEW, LeaseEvent.REBIND):
             return self.extend(ia, duid, event, held, now, pending)
         return self.give_back(ia, event, held, now, pending)
 
     def assign(self, ia: IANAOption | IAPDOption, duid: bytes, event: LeaseEvent, held: list[Lease],
-               now: int, pending: list[Any]) -> IANAOption | IAPDOption | None:
-        """Offer or commit one resource for a Solicit, Request or Rapid Commit Solicit."""
+               now: int, pending: list[Any], previous: list[Lease]) -> IANAOption | IAPDOption | None:
+        """
+        Offer or commit one resource for a Solicit, Request or Rapid Commit Solicit.
+
+        :param held: the IA's bound leases in this pool
+        :param previous: all the IA's lease records in this pool, newest first
+        """
         if held:
             action, _state = transition(LeaseState.BOUND, event)
             lease = held[0]
@@ -201,8 +209,8 @@ class PoolOptionHandler(OptionHandler):
                 if not self.lease_store.update(lease, pending):
                     return None
             return self.ia_with(ia, [lease.resource])
-        for resource in self.free_candidates(ia, duid, now):
-            action, _state = transition(self.state_of(resource, duid, ia.iaid, now), event)
+        for resource, state in self.free_candidates(ia, duid, now, previous):
+            action, _state = transition(state, event)
             if action == LeaseAction.OFFER:
                 with self._offers_lock:
                     self._offers[resource] = (duid, ia.iaid, now + OFFER_TIME)
@@ -283,71 +291,68 @@ class PoolOptionHandler(OptionHandler):
         lease.updated = now
         return lease
 
-    def state_of(self, resource: str, duid: bytes, iaid: bytes, now: int) -> LeaseState:
+    def availability(self, resource: str, duid: bytes, iaid: bytes, now: int,
+                     take_others_old: bool) -> LeaseState | None:
         """
-        The state of a resource as the lifecycle sees it for this IA.
-
-        :return: OFFERED when it is offered to this IA, else FREE/RELEASED/EXPIRED from the store
-        """
-        with self._offers_lock:
-            offer = self._offers.get(resource)
-        if offer and offer[0] == duid and offer[1] == iaid and offer[2] > now:
-            return LeaseState.OFFERED
-        assert self.store is not None
-        lease = self.store.get(resource)
-        return lease.effective_state(now) if lease else LeaseState.FREE
-
-    def is_available(self, resource: str, duid: bytes, iaid: bytes, now: int, take_others_old: bool) -> bool:
-        """
-        Whether a resource may be offered to or claimed for this IA.
+        Whether a resource may be offered to or claimed for this IA, and in which state the lifecycle sees it.
 
         :param take_others_old: also take resources that another client released or let expire
+        :return: None when it is not available; else OFFERED when it is offered to this IA, or its state in the
+                 store (FREE when the store has no record)
         """
         with self._offers_lock:
             offer = self._offers.get(resource)
-            if offer and offer[2] > now and (offer[0], offer[1]) != (duid, iaid):
-                return False
+        offered_here = False
+        if offer is not None and offer[2] > now:
+            if offer[0] != duid or offer[1] != iaid:
+                return None
+            offered_here = True
         assert self.store is not None
         lease = self.store.get(resource)
         if lease is None:
-            return True
+            return LeaseState.OFFERED if offered_here else LeaseState.FREE
         state = lease.effective_state(now)
         if state in (LeaseState.BOUND, LeaseState.DECLINED):
-            return False
-        mine = lease.belongs_to(duid, iaid, self.pool.lease_type)
-        return mine or state == LeaseState.FREE or take_others_old
+            return None
+        if not (lease.belongs_to(duid, iaid, self.pool.lease_type) or state == LeaseState.FREE or take_others_old):
+            return None
+        return LeaseState.OFFERED if offered_here else state
 
-    def free_candidates(self, ia: IANAOption | IAPDOption, duid: bytes, now: int) -> Iterator[str]:
+    def free_candidates(self, ia: IANAOption | IAPDOption, duid: bytes, now: int,
+                        previous: list[Lease]) -> Iterator[tuple[str, LeaseState]]:
         """
-        The resources to try for an IA, best first: what we offered it, what it asks for, what it had, then its hash
-        position onwards, then (for pools small enough) anything unused.
+        The resources to try for an IA with their states, best first: what we offered it, what it asks for, what it
+        had, then its hash position onwards, then (for pools small enough) anything unused.
+
+        :param previous: the IA's lease records in this pool, newest first
         """
         with self._offers_lock:
             offer = self._offer_of.get((duid, ia.iaid))
-        offered = [offer] if offer else []
-        assert self.store is not None
-        previous = [lease.resource for lease in self.store.find_by_client(duid, ia.iaid, self.pool.lease_type)
-                    if self.pool.contains(lease.resource)]
-        hints = [resource for resource in self.resources_in(ia) if self.pool.contains(resource)]
-        tried: set[str] = set()
-        for resource in offered + hints + previous:
-            if resource not in tried and self.is_available(resource, duid, ia.iaid, now, False):
-                tried.add(resource)
-                yield resource
-        for resource in self.pool.candidates(duid, ia.iaid, PROBES):
-            if resource not in tried and self.is_available(resource, duid, ia.iaid, now, False):
-                tried.add(resource)
-                yield resource
+        preferred = [offer] if offer else []
+        preferred += [resource for resource in self.resources_in(ia) if self.pool.contains(resource)]
+        preferred += [lease.resource for lease in previous]
+        checked: set[str] = set()
+        yielded: set[str] = set()
+        for resource in itertools.chain(preferred, self.pool.candidates(duid, ia.iaid, PROBES)):
+            if resource not in checked:
+                checked.add(resource)
+                state = self.availability(resource, duid, ia.iaid, now, False)
+                if state is not None:
+                    yielded.add(resource)
+                    yield resource, state
         if self.pool.size <= SCAN_LIMIT:
             # Unused resources first; other clients' released and expired ones only when nothing else is left
+            assert self.store is not None
             used = self.store.used_resources(self.pool.pool_id, now)
-            for take_others_old in (False, True):
+            for take_others_old, skip in ((False, checked), (True, yielded)):
                 for index in range(self.pool.size):
                     resource = self.pool.resource_at(index)
-                    if resource not in used and resource not in tried and self.is_available(
-                            resource, duid, ia.iaid, now, take_others_old):
-                        tried.add(resource)
-                        yield resource
+                    if resource in used or resource in skip:
+                        continue
+                    state = self.availability(resource, duid, ia.iaid, now, take_others_old)
+                    if state is not None:
+                        yielded.add(resource)
+                        yield resource, state
 
     def purge_offers(self, now: float) -> None:
         """Forget offers whose time is over."""

@@ -197,3 +197,21 @@ def test_prefix_start_index_is_stable() -> None:
     again = PrefixRange(IPv6Network('2001:db8:100::/48'), 64)
     assert pool.start_index(DUID, b'\x00\x00\x01\x01') == again.start_index(DUID, b'\x00\x00\x01\x01')
     assert pool.contains(next(pool.candidates(DUID, b'\x00\x00\x01\x01', 1)))
+
+
+def test_address_of_parses_like_ipv6address_and_rejects_what_it_rejects() -> None:
+    from dhcpkit.ipv6.leases.pools import address_of
+    for text in ('2001:db8::1', '::', '::ffff:192.0.2.1', 'fe80::1:2:3:4'):
+        assert address_of(text) == IPv6Address(text)
+    for text in ('2001:db8::g', '2001:db8::1%eth0', '1.2.3.4', '', '2001:db8::/64'):
+        with pytest.raises(ValueError):
+            address_of(text)
+
+
+def test_network_of_parses_like_ipv6network_and_rejects_what_it_rejects() -> None:
+    from dhcpkit.ipv6.leases.pools import network_of
+    for text in ('2001:db8:100::/56', '::/0', '2001:db8::1/128'):
+        assert network_of(text) == IPv6Network(text)
+    for text in ('2001:db8:100::1/56', '2001:db8::', '2001:db8::/129', '2001:db8::/-1', '2001:db8::/x', 'x/64', '/64'):
+        with pytest.raises(ValueError):
+            network_of(text)
