@@ -3,11 +3,13 @@ The worker threads: validate a received message, let the message handler answer 
 
 Handling can wait (on the configuration lock during a reload, on the lease database), so it runs in a thread pool and
 the main thread keeps reading the socket. Packets wait in one bounded queue that the pool's threads take from. The
-hand-off costs two context switches per packet whatever we do, so it does nothing else: the queue is a deque under a
-plain lock, and idle threads sleep in :class:`queue.SimpleQueue` (implemented in C) until the main thread puts one
-wake-up in it for every packet it queued. When
-the server falls behind and the queue is full, the OLDEST waiting packet is dropped to make room (the oldest Solicit
-first, so that exchanges already under way can finish): its client has probably retransmitted already, and the
+hand-off costs two context switches per packet whatever we do, so it does nothing else: the queue is two deques under
+a plain lock, and idle threads sleep in :class:`queue.SimpleQueue` (implemented in C) until the main thread puts one
+wake-up in it for every packet it queued.
+
+When the server falls behind it sheds load where that costs clients least: threads take packets that continue an
+exchange (Requests, Renews, ...) before Solicits, which only start one; when the queue is full the OLDEST waiting
+packet is dropped to make room, the oldest Solicit first: its client has probably retransmitted already, and the
 newest packets are the ones whose clients are still listening. Every drop is counted. Unexpected exceptions are
 logged, counted and fed to :class:`~dhcpkit.ipv6.server.runaway.RunawayProtection`.
 """
@@ -26,7 +28,7 @@ from dhcpkit.ipv6.server.runaway import RunawayProtection
 from dhcpkit.ipv6.server.statistics import Statistics
 from dhcpkit.protocol_element import ValidationError
 
-__all__ = ['Worker', 'MAX_QUEUE_WAIT']
+__all__ = ['Worker', 'WaitingPackets', 'MAX_QUEUE_WAIT', 'CONTINUATIONS_PER_SOLICIT']
 
 #: Seconds a packet may wait for a thread. Clients retransmit after a second (SOL_TIMEOUT and REQ_TIMEOUT in RFC 8415
 #: section 7.6), so by then the same request is in the queue again, newer: the old copy is dropped instead of being
@@ -36,7 +38,61 @@ MAX_QUEUE_WAIT = 1.0
 #: Seconds between looks at the queue while draining it at shutdown
 DRAIN_POLL_INTERVAL = 0.005
 
+#: While both wait, a thread takes this many packets that continue an exchange for every Solicit it takes
+CONTINUATIONS_PER_SOLICIT = 3
+
 logger = logging.getLogger(__name__)
+
+
+class WaitingPackets:
+    """
+    The packets waiting for a thread, in two lines: Solicits, which start an exchange, and everything else (Requests,
+    Renews, ...), which continues one the server has already spent an Advertise or a Reply on. Threads take from the
+    second line first, so that under overload the server finishes the exchanges it started instead of starting ever
+    more that it cannot finish; one Solicit in every :data:`CONTINUATIONS_PER_SOLICIT` + 1 is still taken while both
+    wait, so that a flood of other messages cannot keep new clients out altogether. Not thread-safe: the worker
+    holds its lock around every call.
+    """
+
+    def __init__(self) -> None:
+        self.solicits: deque[ReceivedPacket] = deque()
+        self.continuations: deque[ReceivedPacket] = deque()
+        self._continuations_in_a_row = 0
+
+    def __len__(self) -> int:
+        return len(self.solicits) + len(self.continuations)
+
+    def append(self, packet: ReceivedPacket) -> None:
+        """:param packet: a newly received packet"""
+        (self.solicits if packet.starts_exchange else self.continuations).append(packet)
+
+    def take(self) -> ReceivedPacket:
+        """
+        :return: the packet to handle next (see the class documentation)
+        :raises IndexError: when nothing waits
+        """
+        if self.continuations and (not self.solicits
+                                   or self._continuations_in_a_row < CONTINUATIONS_PER_SOLICIT):
+            self._continuations_in_a_row += 1
+            return self.continuations.popleft()
+        self._continuations_in_a_row = 0
+        return self.solicits.popleft()
+
+    def drop_oldest(self) -> ReceivedPacket:
+        """
+        Take out the packet to drop when the queue is full: the oldest Solicit if one waits, else the oldest other
+        packet. A Solicit only starts an exchange; a Request or Renew finishes one the server has already spent an
+        Advertise on.
+
+        :return: the dropped packet
+        :raises IndexError: when nothing waits
+        """
+        return (self.solicits or self.continuations).popleft()
+
+    def clear(self) -> None:
+        """Forget every waiting packet."""
+        self.solicits.clear()
+        self.continuations.clear()
 
 
 class Worker:
@@ -67,7 +123,7 @@ class Worker:
         self.runaway = runaway
         self.on_runaway = on_runaway
         self._send_failure_log = LogLimiter()
-        self._waiting: deque[ReceivedPacket] = deque()
+        self._waiting = WaitingPackets()
         self._busy = 0
         self._stopping = False
         # Guards _waiting, _busy and _stopping, for a few operations at a time
@@ -114,7 +170,7 @@ class Worker:
                 return 0
             for packet in packets:
                 if len(self._waiting) >= self.queue_size:
-                    dropped.append(self._make_room())
+                    dropped.append(self._waiting.drop_oldest())
                 self._waiting.append(packet)
                 queued += 1
         for _packet in range(queued - len(dropped)):
@@ -122,21 +178,6 @@ class Worker:
         for packet in dropped:
             self.queue_full(packet)
         return queued
-
-    def _make_room(self) -> ReceivedPacket:
-        """
-        Take the packet to drop out of the full queue (called with the lock held): the oldest Solicit if there is
-        one, else the oldest packet. A Solicit only starts an exchange; a Request or Renew finishes one the server
-        has already spent an Advertise on, so under overload finishing exchanges serves more clients than starting
-        new ones.
-
-        :return: the dropped packet
-        """
-        for index, packet in enumerate(self._waiting):
-            if packet.starts_exchange:
-                del self._waiting[index]
-                return packet
-        return self._waiting.popleft()
 
     def queue_full(self, packet: ReceivedPacket) -> None:
         """
@@ -158,7 +199,7 @@ class Worker:
                     if self._stopping:
                         return
                     continue  # its packet was dropped to make room, or another thread took it
-                packet = self._waiting.popleft()
+                packet = self._waiting.take()
                 self._busy += 1
             try:
                 if time.monotonic() - packet.received_at > MAX_QUEUE_WAIT:

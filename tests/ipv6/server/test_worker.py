@@ -258,3 +258,40 @@ def test_shutdown_without_waiting_drops_what_waits_and_stops_every_thread() -> N
             thread.join(timeout=10)
             assert not thread.is_alive()
     assert len(harness.handler.seen) <= 20
+
+
+def test_waiting_packets_serve_continuations_first_but_never_starve_solicits() -> None:
+    from dhcpkit.ipv6.messages import RequestMessage
+    from dhcpkit.ipv6.server.worker import CONTINUATIONS_PER_SOLICIT, WaitingPackets
+    waiting = WaitingPackets()
+    solicits = [packet(solicit(bytes([n, 0, 0]))) for n in range(3)]
+    requests = [packet(RequestMessage(bytes([n, 1, 0]), SOLICIT.options)) for n in range(10)]
+    for item in solicits + requests:
+        waiting.append(item)
+    assert len(waiting) == 13
+    order = [waiting.take() for _ in range(13)]
+    assert len(waiting) == 0
+    # continuations in their own order, one Solicit after every CONTINUATIONS_PER_SOLICIT of them
+    expected = []
+    remaining_solicits, remaining_requests = list(solicits), list(requests)
+    while remaining_requests or remaining_solicits:
+        expected += remaining_requests[:CONTINUATIONS_PER_SOLICIT]
+        del remaining_requests[:CONTINUATIONS_PER_SOLICIT]
+        if remaining_solicits:
+            expected.append(remaining_solicits.pop(0))
+    assert order == expected
+
+
+def test_waiting_packets_drop_the_oldest_solicit_then_the_oldest_other() -> None:
+    from dhcpkit.ipv6.messages import RequestMessage
+    from dhcpkit.ipv6.server.worker import WaitingPackets
+    waiting = WaitingPackets()
+    first_request = packet(RequestMessage(b'R1\x00', SOLICIT.options))
+    first_solicit, second_solicit = packet(solicit(b'S1\x00')), packet(solicit(b'S2\x00'))
+    for item in (first_request, first_solicit, second_solicit):
+        waiting.append(item)
+    assert waiting.drop_oldest() is first_solicit
+    assert waiting.drop_oldest() is second_solicit
+    assert waiting.drop_oldest() is first_request
+    with pytest.raises(IndexError):
+        waiting.drop_oldest()
