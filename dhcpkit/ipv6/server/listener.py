@@ -20,7 +20,8 @@ from typing import Any, Callable, Mapping
 from dhcpkit.ipv6 import SERVER_PORT
 from dhcpkit.ipv6.messages import MSG_SOLICIT, Message
 from dhcpkit.ipv6.server.interfaces import MULTICAST_GROUPS, Interface, InterfaceSource, find_interfaces
-from dhcpkit.ipv6.server.packets import OutgoingPacket, PacketRejected, ReceivedPacket, wrap_message
+from dhcpkit.ipv6.server.packets import (OutgoingPacket, PacketRejected, ReceivedPacket, peek_client_message_type,
+                                         wrap_message)
 from dhcpkit.ipv6.server.statistics import Statistics
 from dhcpkit.ipv6.server.worker import MAX_QUEUE_WAIT
 from dhcpkit.protocol_element import MalformedInputError
@@ -66,9 +67,6 @@ SEND_BUFFER = 4 * 1024 * 1024
 
 #: Read at most this many datagrams in one go, so that signals are noticed promptly under load
 RECEIVE_BATCH = 64
-
-#: The first byte of a Solicit (RFC 8415 section 7.3), recognised without parsing when shedding load
-_SOLICIT_TYPE = bytes((MSG_SOLICIT,))
 
 #: Room for the ancillary data of one datagram: its packet info, the kernel's drop count and its receive time
 _ANCILLARY_SPACE = (socket.CMSG_SPACE(_pktinfo.size) + socket.CMSG_SPACE(_drop_count.size)
@@ -299,7 +297,7 @@ class Listener:
         the server, parsed and wrapped. Everything else is counted and dropped here.
 
         :param limit: the most datagrams to read
-        :param shed_solicits: the workers are behind: drop Solicits straight from clients unparsed (counted as
+        :param shed_solicits: the workers are behind: drop Solicits (direct or relayed) unparsed (counted as
                               ``dropped-queue-full``), so that the server's time goes to exchanges under way
         :return: the packets for the worker threads
         """
@@ -325,7 +323,7 @@ class Listener:
                 # Behind by more than a client waits: it has sent this again, so do not even parse it
                 increment('dropped-stale')
                 continue
-            if shed_solicits and data[:1] == _SOLICIT_TYPE:
+            if shed_solicits and peek_client_message_type(data) == MSG_SOLICIT:
                 increment('dropped-queue-full')
                 continue
             packet = self._accept(data, pktinfo, flags, address, time.monotonic() - max(waited, 0.0))

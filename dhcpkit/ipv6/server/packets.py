@@ -7,19 +7,20 @@ else") are tested without sockets. The server acts as the outermost relay of eve
 handler sees a :class:`~dhcpkit.ipv6.messages.RelayForwardMessage` whose Interface-Id names the interface and whose
 peer-address is the sender, and answers with a Relay-reply that says where the answer goes.
 """
+import struct
 import time
 from dataclasses import dataclass, field
 from ipaddress import IPv6Address
 
 from dhcpkit.ipv6 import CLIENT_PORT, HOP_COUNT_LIMIT, SERVER_PORT
-from dhcpkit.ipv6.messages import (ClientServerMessage, Message, RelayForwardMessage, RelayReplyMessage,
-                                   SolicitMessage)
-from dhcpkit.ipv6.options import InterfaceIdOption, RelayMessageOption
+from dhcpkit.ipv6.messages import (MSG_RELAY_FORW, ClientServerMessage, Message, RelayForwardMessage,
+                                   RelayReplyMessage, SolicitMessage)
+from dhcpkit.ipv6.options import OPTION_RELAY_MSG, InterfaceIdOption, RelayMessageOption
 from dhcpkit.ipv6.server.interfaces import Interface
 from dhcpkit.ipv6.text import address_text
 
 __all__ = ['PacketRejected', 'ReceivedPacket', 'OutgoingPacket', 'wrap_message', 'check_request', 'build_reply',
-           'is_multicast', 'needs_scope']
+           'is_multicast', 'needs_scope', 'peek_client_message_type']
 
 
 class PacketRejected(ValueError):
@@ -110,6 +111,41 @@ def needs_scope(address: IPv6Address) -> bool:
     """
     first, second = address.packed[:2]
     return first == 0xff or (first == 0xfe and second & 0xc0 == 0x80)
+
+
+#: A Relay-forward's fixed fields before its options: type, hop count, link-address, peer-address (RFC 8415 9.1)
+_RELAY_HEADER = 34
+
+_option_header = struct.Struct('!HH')
+
+
+def peek_client_message_type(data: bytes) -> int | None:
+    """
+    The type of the client's message in a datagram, looking through Relay-forward messages without parsing them, so
+    that an overloaded listener can shed Solicits from relayed clients as cheaply as direct ones. Bounded like every
+    parser: at most :data:`~dhcpkit.ipv6.HOP_COUNT_LIMIT` relays deep, never past the data.
+
+    :param data: a received datagram
+    :return: the message type, or None when the datagram is too short or its relay chain cannot be followed
+    """
+    start, end = 0, len(data)
+    for _relay in range(HOP_COUNT_LIMIT + 1):
+        if start >= end:
+            return None
+        message_type = data[start]
+        if message_type != MSG_RELAY_FORW:
+            return message_type
+        position = start + _RELAY_HEADER
+        start = end  # unless a Relay Message option is found below
+        while position + 4 <= end:
+            code, length = _option_header.unpack_from(data, position)
+            if position + 4 + length > end:
+                return None
+            if code == OPTION_RELAY_MSG:
+                start, end = position + 4, position + 4 + length
+                break
+            position += 4 + length
+    return None
 
 
 def wrap_message(message: Message, interface: Interface, source: IPv6Address) -> RelayForwardMessage:

@@ -222,22 +222,25 @@ def test_socket_reports_receive_times() -> None:
         sock.close()
 
 
-def test_behind_workers_make_the_listener_shed_solicits_unparsed() -> None:
+def test_behind_workers_make_the_listener_shed_direct_and_relayed_solicits_unparsed() -> None:
     server = open_server_socket(port=0)
     port = server.getsockname()[1]
     statistics = Statistics()
     listener = Listener(server, statistics)
     listener.update({'lo': settings(multicast=False, global_unicast_addresses=[IPv6Address('::1')])})
     with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as client:
+        relayed_solicit = RelayForwardMessage(0, IPv6Address('2001:db8::1'), IPv6Address('fe80::c1'),
+                                              [RelayMessageOption(SolicitMessage(b'def'))])
         client.sendto(SolicitMessage(b'abc').save(), ('::1', port))
+        client.sendto(relayed_solicit.save(), ('::1', port))
         client.sendto(InformationRequestMessage(b'xyz').save(), ('::1', port))
         packets: list[Any] = []
         deadline = time.monotonic() + 5
-        while statistics['received'] < 2 and time.monotonic() < deadline:
+        while statistics['received'] < 3 and time.monotonic() < deadline:
             select.select([server], [], [], 0.1)
             packets += listener.receive(shed_solicits=True)
     listener.close()
-    assert statistics['dropped-queue-full'] == 1
+    assert statistics['dropped-queue-full'] == 2
     assert [type(packet.message) for packet in packets] == [InformationRequestMessage]
 
 

@@ -164,3 +164,31 @@ def test_address_kinds_match_ipaddress(text: str, multicast: bool, scoped: bool)
     address = IPv6Address(text)
     assert is_multicast(address) == multicast == address.is_multicast
     assert needs_scope(address) == scoped == (address.is_multicast or address.is_link_local)
+
+
+def _relayed(message: Message, relays: int) -> Message:
+    for hop in range(relays):
+        message = RelayForwardMessage(hop, IPv6Address('2001:db8::1'), IPv6Address('fe80::1'),
+                                      [InterfaceIdOption(b'x' * hop), RelayMessageOption(message)])
+    return message
+
+
+@pytest.mark.parametrize('relays', [0, 1, 3, 8])
+def test_peek_finds_the_client_message_type_through_relays(relays: int) -> None:
+    from dhcpkit.ipv6.messages import MSG_REQUEST, MSG_SOLICIT, RequestMessage
+    from dhcpkit.ipv6.server.packets import peek_client_message_type
+    assert peek_client_message_type(_relayed(SolicitMessage(b'abc'), relays).save()) == MSG_SOLICIT
+    assert peek_client_message_type(_relayed(RequestMessage(b'abc'), relays).save()) == MSG_REQUEST
+
+
+def test_peek_gives_up_on_what_it_cannot_follow() -> None:
+    from dhcpkit.ipv6.server.packets import peek_client_message_type
+    relayed = _relayed(SolicitMessage(b'abc'), 1).save()
+    assert peek_client_message_type(b'') is None
+    assert peek_client_message_type(relayed[:20]) is None             # shorter than a relay header
+    assert peek_client_message_type(relayed[:-3]) is None             # the relay message option runs past the end
+    no_message = RelayForwardMessage(0, IPv6Address('::'), IPv6Address('fe80::1'), [InterfaceIdOption(b'x')]).save()
+    assert peek_client_message_type(no_message) is None
+    assert peek_client_message_type(_relayed(SolicitMessage(b'abc'), 9).save()) is None  # deeper than any legal chain
+    empty_inner = relayed[:34] + bytes([0, 9, 0, 0])                  # a Relay Message option with nothing in it
+    assert peek_client_message_type(empty_inner) is None
