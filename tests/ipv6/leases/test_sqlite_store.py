@@ -331,6 +331,136 @@ def test_creates_the_state_directory(tmp_path: Path) -> None:
         created.close()
 
 
+# The memory index: one compact record per lease, and a client index that holds a lone resource without a container
+
+class FailingWrites:
+    """A connection whose writes fail (a full disk, say), while reads still work."""
+
+    def __init__(self, connection: sqlite3.Connection):
+        self.connection = connection
+
+    def execute(self, sql: str, parameters: tuple = ()) -> sqlite3.Cursor:  # type: ignore[type-arg]
+        if sql.startswith(('INSERT', 'DELETE')):
+            raise sqlite3.OperationalError('database or disk is full')
+        return self.connection.execute(sql, parameters)
+
+
+def test_several_resources_of_one_ia(store: SQLiteLeaseStore) -> None:
+    records = [lease(f'2001:db8:1::1:{number}', now=NOW + number) for number in range(1, 4)]
+    for record in records:
+        assert store.claim(record, NOW)
+    assert store.find_by_client(DUID_A, IAID_1, LEASE_TYPE_NA) == records[::-1]
+    # Renewing one of them keeps the others and puts it first
+    renewed = lease('2001:db8:1::1:1', now=NOW + 10)
+    assert store.update(renewed)
+    assert store.find_by_client(DUID_A, IAID_1, LEASE_TYPE_NA) == [renewed, records[2], records[1]]
+
+
+def test_lone_resource_is_kept_without_a_container(store: SQLiteLeaseStore) -> None:
+    assert store.claim(lease('2001:db8:1::1:1'), NOW)
+    assert list(store._by_client.values()) == ['2001:db8:1::1:1']
+    assert store.claim(lease('2001:db8:1::1:2'), NOW)
+    assert list(store._by_client.values()) == [('2001:db8:1::1:1', '2001:db8:1::1:2')]
+    assert store.delete('2001:db8:1::1:1')
+    assert list(store._by_client.values()) == ['2001:db8:1::1:2']
+    assert store.delete('2001:db8:1::1:2')
+    assert store._by_client == {}
+
+
+def test_claim_by_another_client_moves_the_lease(store: SQLiteLeaseStore) -> None:
+    assert store.claim(lease('2001:db8:1::1:1', state=LeaseState.RELEASED), NOW)
+    assert store.claim(lease('2001:db8:1::1:2'), NOW)
+    taken = lease('2001:db8:1::1:1', duid=DUID_B, iaid=IAID_2, now=NOW + 1)
+    assert store.claim(taken, NOW + 1)
+    assert store.find_by_client(DUID_A, IAID_1, LEASE_TYPE_NA) == [lease('2001:db8:1::1:2')]
+    assert store.find_by_client(DUID_B, IAID_2, LEASE_TYPE_NA) == [taken]
+    # The previous holder can no longer change it
+    assert not store.update(dataclasses.replace(lease('2001:db8:1::1:1'), state=LeaseState.DECLINED))
+    assert store.get('2001:db8:1::1:1') == taken
+
+
+def test_delete_one_of_several(store: SQLiteLeaseStore) -> None:
+    for number in range(1, 4):
+        assert store.claim(lease(f'2001:db8:1::1:{number}'), NOW)
+    assert store.delete('2001:db8:1::1:2')
+    assert [record.resource for record in store.find_by_client(DUID_A, IAID_1, LEASE_TYPE_NA)] == \
+        ['2001:db8:1::1:1', '2001:db8:1::1:3']
+    assert store.used_resources(POOL, NOW) == {'2001:db8:1::1:1', '2001:db8:1::1:3'}
+
+
+def test_update_keeps_the_pool_of_the_claim(store: SQLiteLeaseStore) -> None:
+    assert store.claim(lease(), NOW)
+    assert store.update(lease(pool='another pool', now=NOW + 1))
+    assert store.get('2001:db8:1::1:1') == lease(now=NOW + 1)
+    assert store.used_resources(POOL, NOW) == {'2001:db8:1::1:1'}
+    assert store.used_resources('another pool', NOW) == set()
+
+
+def test_reads_return_copies(store: SQLiteLeaseStore) -> None:
+    assert store.claim(lease(), NOW)
+    for record in (store.get('2001:db8:1::1:1'), store.find_by_client(DUID_A, IAID_1, LEASE_TYPE_NA)[0],
+                   list(store.leases())[0]):
+        assert record is not None
+        record.state, record.valid_until, record.pool = LeaseState.RELEASED, NOW, 'changed'
+    assert store.get('2001:db8:1::1:1') == lease()
+
+
+def test_reads_of_an_unknown_lease_type_or_pool(store: SQLiteLeaseStore) -> None:
+    assert store.claim(lease(), NOW)
+    assert store.find_by_client(DUID_A, IAID_1, 'ta') == []
+    assert not store.update(lease(lease_type='ta'))
+    assert store.used_resources('no such pool', NOW) == set()
+
+
+def test_iaid_and_duid_do_not_run_into_each_other(store: SQLiteLeaseStore) -> None:
+    # The same bytes split differently between IAID and DUID are two different IAs
+    assert store.claim(lease(duid=b'\x05\x06\x07\x08', iaid=b'\x01\x02\x03\x04'), NOW)
+    assert store.find_by_client(b'\x04\x05\x06\x07\x08', b'\x01\x02\x03', LEASE_TYPE_NA) == []
+    assert not store.claim(lease(duid=b'\x04\x05\x06\x07\x08', iaid=b'\x01\x02\x03'), NOW)
+
+
+def test_reopened_store_has_the_same_leases(tmp_path: Path) -> None:
+    path = str(tmp_path / LEASE_DATABASE_NAME)
+    records = [lease('2001:db8:1::1:1'), lease('2001:db8:1::1:2', now=NOW + 5),
+               lease('2001:db8:1::1:3', duid=DUID_B, state=LeaseState.DECLINED),
+               dataclasses.replace(lease('2001:db8:100::/64', lease_type=LEASE_TYPE_PD, pool=PD_POOL),
+                                   preferred_until=FOREVER, valid_until=FOREVER)]
+    first = SQLiteLeaseStore(path)
+    for record in records:
+        assert first.claim(record, NOW)
+    first.close()
+    second = SQLiteLeaseStore(path)
+    try:
+        assert list(second.leases()) == sorted(records, key=lambda record: (record.lease_type, record.resource))
+        assert second.find_by_client(DUID_A, IAID_1, LEASE_TYPE_NA) == [records[1], records[0]]
+        # The pool id is kept once, not once per lease
+        loaded = [second.get(record.resource) for record in records[:3]]
+        assert loaded[0] is not None and loaded[1] is not None and loaded[0].pool is loaded[1].pool
+    finally:
+        second.close()
+
+
+def test_failed_commit_reloads_the_index(store: SQLiteLeaseStore) -> None:
+    kept = [lease('2001:db8:1::1:1'), lease('2001:db8:1::1:2', now=NOW + 1)]
+    for record in kept:
+        assert store.claim(record, NOW)
+    connection = store._connection
+    store._connection = FailingWrites(connection)  # type: ignore[assignment]
+    with pytest.raises(LeaseStoreError, match='2001:db8:1::1:3'):
+        store.claim(lease('2001:db8:1::1:3'), NOW)
+    with pytest.raises(LeaseStoreError):
+        store.update(dataclasses.replace(kept[0], state=LeaseState.RELEASED))
+    with pytest.raises(LeaseStoreError):
+        store.delete('2001:db8:1::1:2')
+    # The memory index is the database's again: none of the failed changes is visible
+    assert store.get('2001:db8:1::1:3') is None
+    assert store.find_by_client(DUID_A, IAID_1, LEASE_TYPE_NA) == kept[::-1]
+    assert store.used_resources(POOL, NOW) == {'2001:db8:1::1:1', '2001:db8:1::1:2'}
+    store._connection = connection
+    assert store.claim(lease('2001:db8:1::1:3'), NOW)
+    assert [row[0] for row in raw_rows(store.path)] == ['2001:db8:1::1:1', '2001:db8:1::1:2', '2001:db8:1::1:3']
+
+
 # open_lease_store shares one store per directory
 
 def test_open_lease_store_is_shared_and_counted(tmp_path: Path) -> None:
