@@ -22,7 +22,7 @@ from typing import Any, Callable, ClassVar, Iterable, Sequence, TypeVar
 
 __all__ = [
     'MalformedInputError', 'ValidationError', 'ProtocolElement', 'INFINITE', 'MAX_NESTING_DEPTH',
-    'check_length', 'enter_nested', 'leave_nested', 'checked_save',
+    'check_length', 'enter_nested', 'leave_nested', 'nesting', 'checked_save',
 ]
 
 #: Unlimited occurrences in a containment rule.
@@ -58,7 +58,27 @@ class ValidationError(ValueError):
     """
 
 
-_nesting = threading.local()
+class NestingDepth(threading.local):
+    """
+    How many option lists this thread's parse is inside; 0 in every new thread.
+
+    The count lives in a one-element list, :attr:`counter`, so that the parser reads the thread-local object once per
+    option list and then counts in the list (each access to a thread-local attribute costs as much as a function
+    call).
+    """
+
+    def __init__(self) -> None:
+        self.counter = [0]
+
+    @property
+    def depth(self) -> int:
+        """The current depth."""
+        return self.counter[0]
+
+
+#: This thread's nesting depth, kept by :func:`enter_nested` and :func:`leave_nested` (and by
+#: :func:`dhcpkit.ipv6.option_base.parse_options`, which does the same inline because it runs for every option list)
+nesting = NestingDepth()
 
 
 def enter_nested(element: str, offset: int) -> None:
@@ -71,15 +91,16 @@ def enter_nested(element: str, offset: int) -> None:
     :param element: the name of the element that is about to parse its contents
     :param offset: where its contents start
     """
-    depth = getattr(_nesting, 'depth', 0) + 1
+    counter = nesting.counter
+    depth = counter[0] + 1
     if depth > MAX_NESTING_DEPTH:
         raise MalformedInputError(element, offset, f"elements nested more than {MAX_NESTING_DEPTH} deep")
-    _nesting.depth = depth
+    counter[0] = depth
 
 
 def leave_nested() -> None:
     """Undo one :func:`enter_nested`."""
-    _nesting.depth -= 1
+    nesting.counter[0] -= 1
 
 
 def check_length(element: str, buffer: bytes, offset: int, length: int | None, minimum: int) -> int:
@@ -139,8 +160,11 @@ class ProtocolElement:
     #: Which element classes this class may contain, with (minimum, maximum) occurrences.
     _may_contain: ClassVar[dict[type['ProtocolElement'], tuple[int, int]]] = {}
 
+    #: The rules of :attr:`_may_contain` with a minimum above 0, as (class, minimum), in the order they were added
+    _required: ClassVar[tuple[tuple[type['ProtocolElement'], int], ...]] = ()
+
     #: :meth:`_rule_for` results by child class, cleared whenever a rule is added
-    _rule_cache: ClassVar[dict[type['ProtocolElement'], tuple[type['ProtocolElement'], int, int] | None]] = {}
+    _rule_cache: ClassVar[dict[type['ProtocolElement'], tuple[type['ProtocolElement'], int] | None]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -149,7 +173,11 @@ class ProtocolElement:
                            if parameter.kind in (parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY))
         # Every class starts with its own rules: a subclass of SolicitMessage should not silently share its table
         cls._may_contain = {}
+        cls._required = ()
         cls._rule_cache = {}
+        # A class that changes how it is saved, but not how its length is worked out, gets its length by saving
+        if 'save' in cls.__dict__ and 'validated_length' not in cls.__dict__:
+            setattr(cls, 'validated_length', ProtocolElement.validated_length)
 
     # Parsing and saving
 
@@ -204,6 +232,16 @@ class ProtocolElement:
         """
         raise NotImplementedError
 
+    def validated_length(self) -> int:
+        """
+        Return the length of :meth:`save`'s result, for an element that :meth:`validate` has just accepted, raising
+        what :meth:`save` would raise. Elements whose length follows from their validated attributes override this,
+        so that containers can check their size without building the bytes.
+
+        :return: the number of bytes :meth:`save` returns
+        """
+        return len(self.save())
+
     # Validation
 
     def validate(self) -> None:
@@ -237,20 +275,33 @@ class ProtocolElement:
         if not 0 <= min_occurrence <= max_occurrence:
             raise ValueError(f"Bad occurrence limits {min_occurrence}..{max_occurrence}")
         cls._may_contain[klass] = (min_occurrence, max_occurrence)
+        cls._required = tuple((rule_class, minimum) for rule_class, (minimum, _maximum) in cls._may_contain.items()
+                              if minimum > 0)
         cls._rule_cache.clear()
 
     @classmethod
-    def _rule_for(cls, klass: type['ProtocolElement']) -> tuple[type['ProtocolElement'], int, int] | None:
+    def _rule_for(cls, klass: type['ProtocolElement']) -> tuple[type['ProtocolElement'], int] | None:
+        """
+        How an element of class `klass` counts when this class contains it: the class of the rule it falls under and
+        that rule's maximum, :data:`_UNKNOWN_CHILD` for unknown elements (always allowed, not counted), or None when
+        it is not allowed. Cached per class, because validation asks for every child.
+
+        :param klass: the class of the contained element
+        :return: (rule class, maximum), :data:`_UNKNOWN_CHILD` or None
+        """
         try:
             return cls._rule_cache[klass]
         except KeyError:
             pass
-        rule = None
-        for candidate in klass.__mro__:
-            limits = cls._may_contain.get(candidate)
-            if limits is not None:
-                rule = candidate, limits[0], limits[1]
-                break
+        rule: tuple[type[ProtocolElement], int] | None = None
+        if getattr(klass, 'unknown_element', False):
+            rule = _UNKNOWN_CHILD
+        else:
+            for candidate in klass.__mro__:
+                limits = cls._may_contain.get(candidate)
+                if limits is not None:
+                    rule = candidate, limits[1]
+                    break
         cls._rule_cache[klass] = rule
         return rule
 
@@ -266,38 +317,44 @@ class ProtocolElement:
         :return: whether it is allowed
         """
         klass = element if isinstance(element, type) else type(element)
-        if getattr(klass, 'unknown_element', False):
-            return True
         return cls._rule_for(klass) is not None
 
     def validate_contains(self, children: Iterable['ProtocolElement']) -> None:
         """
         Check the containment rules of this element against `children` and validate each child.
 
+        Whether a child is an unknown element (``unknown_element``) is a property of its class.
+
         :param children: the contained elements
         :raises ValidationError: when a child is not allowed, occurs too often, or a required child is missing
         """
+        cls = type(self)
+        rules = cls._rule_cache
         counts: dict[type[ProtocolElement], int] = {}
         for child in children:
-            if getattr(child, 'unknown_element', False):
+            child_class = type(child)
+            try:
+                rule = rules[child_class]
+            except KeyError:
+                rule = cls._rule_for(child_class)
+            if rule is _UNKNOWN_CHILD:
                 child.validate()
                 continue
-            rule = self._rule_for(type(child))
             if rule is None:
-                raise ValidationError(f"{type(self).__name__} may not contain {type(child).__name__}")
-            rule_class, _minimum, maximum = rule
+                raise ValidationError(f"{cls.__name__} may not contain {child_class.__name__}")
+            rule_class, maximum = rule
             count = counts.get(rule_class, 0) + 1
             if count > maximum:
-                raise ValidationError(f"{type(self).__name__} may contain {type(child).__name__} "
+                raise ValidationError(f"{cls.__name__} may contain {child_class.__name__} "
                                       f"at most {maximum} time{'s' if maximum != 1 else ''}")
             counts[rule_class] = count
             try:
                 child.validate()
             except ValidationError as error:
-                raise ValidationError(f"{type(self).__name__} -> {error}") from None
-        for rule_class, (minimum, _maximum) in type(self)._may_contain.items():
+                raise ValidationError(f"{cls.__name__} -> {error}") from None
+        for rule_class, minimum in cls._required:
             if counts.get(rule_class, 0) < minimum:
-                raise ValidationError(f"{type(self).__name__} must contain {rule_class.__name__} "
+                raise ValidationError(f"{cls.__name__} must contain {rule_class.__name__} "
                                       f"at least {minimum} time{'s' if minimum != 1 else ''}")
 
     # Python behaviour
@@ -312,3 +369,7 @@ class ProtocolElement:
     def __repr__(self) -> str:
         arguments = ', '.join(f'{name}={getattr(self, name)!r}' for name in self.fields)
         return f'{type(self).__name__}({arguments})'
+
+
+#: The rule of unknown elements (see :meth:`ProtocolElement._rule_for`): allowed anywhere, in any number
+_UNKNOWN_CHILD: tuple[type[ProtocolElement], int] = (ProtocolElement, INFINITE)

@@ -5,6 +5,8 @@ from ipaddress import IPv6Address
 from typing import Sequence
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dhcpkit.ipv6 import HOP_COUNT_LIMIT
 from dhcpkit.ipv6.duids import LinkLayerDUID
@@ -14,6 +16,7 @@ from dhcpkit.ipv6.options import (ClientIdOption, IAAddressOption, IANAOption, I
                                   RelayMessageOption, StatusCodeOption)
 from dhcpkit.protocol_element import (INFINITE, MAX_NESTING_DEPTH, MalformedInputError, ProtocolElement,
                                       ValidationError, check_length, enter_nested, leave_nested)
+from tests.strategies import all_strategies
 
 # Errors
 
@@ -67,8 +70,8 @@ def test_check_length_rejects(buffer: bytes, offset: int, length: int | None, mi
 
 
 def _depth() -> int:
-    from dhcpkit import protocol_element
-    return getattr(protocol_element._nesting, 'depth', 0)
+    from dhcpkit.protocol_element import nesting
+    return nesting.depth
 
 
 def test_enter_nested_limits_depth() -> None:
@@ -290,11 +293,85 @@ def test_validate_contains_counts_subclasses_under_their_own_rule() -> None:
         Bush([Leaf(1)]).validate()
 
 
+def test_unknown_elements_are_not_counted_and_validated_without_a_prefix() -> None:
+    class BrokenMystery(MysteryLeaf):
+        __slots__ = ()
+
+        def validate(self) -> None:
+            raise ValidationError("mystery")
+
+    Tree([Leaf(1), Leaf(2)] + [MysteryLeaf()] * 3).validate()
+    with pytest.raises(ValidationError, match="^mystery$"):
+        Tree([Leaf(1), BrokenMystery()]).validate()
+
+
+def test_rules_added_later_apply_at_once() -> None:
+    class Grove(Tree):
+        __slots__ = ()
+
+    Grove.add_may_contain(OtherLeaf)
+    Grove([OtherLeaf()]).validate()  # fills the rule cache
+    Grove.add_may_contain(Leaf, 1, 1)
+    with pytest.raises(ValidationError, match="Grove must contain Leaf at least 1 time$"):
+        Grove([OtherLeaf()]).validate()
+    with pytest.raises(ValidationError, match="Grove may contain Leaf at most 1 time$"):
+        Grove([Leaf(1), Leaf(2)]).validate()
+    Grove([OtherLeaf(), Leaf(1)]).validate()
+
+
 def test_nested_validation_errors_name_the_path() -> None:
     relay = RelayForwardMessage(0, IPv6Address('::'), IPv6Address('fe80::1'),
                                 [RelayMessageOption(SolicitMessage(b'abc', []))])
     with pytest.raises(ValidationError, match="^RelayForwardMessage -> SolicitMessage must contain ClientIdOption"):
         relay.validate()
+
+
+# validated_length
+
+
+def _elements(element: ProtocolElement) -> list[ProtocolElement]:
+    """The element and every element inside it."""
+    found = [element]
+    for name in type(element).fields:
+        value = getattr(element, name)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, ProtocolElement):
+                found.extend(_elements(item))
+    return found
+
+
+STRATEGIES = all_strategies()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_validated_length_is_the_length_of_save(data: st.DataObject) -> None:
+    klass = data.draw(st.sampled_from(sorted(STRATEGIES, key=lambda klass: f'{klass.__module__}.{klass.__name__}')))
+    element = data.draw(STRATEGIES[klass])
+    element.validate()
+    for part in _elements(element):
+        assert part.validated_length() == len(part.save()), repr(part)
+
+
+def test_a_new_save_without_a_new_length_measures_the_bytes() -> None:
+    class Saved(Leaf):
+        __slots__ = ()
+
+        def save(self) -> bytes:
+            return b'x' * self.value
+
+        def validated_length(self) -> int:
+            return 1
+
+    class SavedDifferently(Saved):
+        __slots__ = ()
+
+        def save(self) -> bytes:
+            return b'y' * (self.value + 1)
+
+    assert Saved(5).validated_length() == 1
+    assert SavedDifferently.validated_length is ProtocolElement.validated_length
+    assert SavedDifferently(5).validated_length() == 6
 
 
 # Python behaviour

@@ -24,6 +24,7 @@ DUID_UUID = 4
 MAX_DUID_LENGTH = 130
 
 _short = Struct('!H')
+_ll_header = Struct('!HH')
 _llt_header = Struct('!HHI')
 _en_header = Struct('!HI')
 
@@ -60,10 +61,21 @@ class DUID(ProtocolElement):
         """
         duid_type = _short.unpack_from(buffer, offset)[0]
         if duid_type != self.duid_type:
-            raise MalformedInputError(type(self).__name__, offset, f"DUID type {duid_type} is not {self.duid_type}")
+            raise self.wrong_duid_type(duid_type, offset)
+
+    def wrong_duid_type(self, duid_type: int, offset: int) -> MalformedInputError:
+        """
+        Build the error for a type code on the wire that is not the one this class implements, for parsers that read
+        the type code together with the fields after it.
+
+        :param duid_type: the type code from the wire
+        :param offset: where the DUID starts
+        :return: the error to raise
+        """
+        return MalformedInputError(type(self).__name__, offset, f"DUID type {duid_type} is not {self.duid_type}")
 
     def validate(self) -> None:
-        if len(self.save()) > MAX_DUID_LENGTH:
+        if self.validated_length() > MAX_DUID_LENGTH:
             raise ValidationError(f"{type(self).__name__} is longer than {MAX_DUID_LENGTH} bytes")
 
     def __hash__(self) -> int:  # DUIDs are the hashable elements
@@ -96,6 +108,9 @@ class UnknownDUID(DUID):
     def save(self) -> bytes:
         return _short.pack(self.duid_type) + self.duid_data
 
+    def validated_length(self) -> int:
+        return 2 + len(self.duid_data)
+
     def validate(self) -> None:
         if not isinstance(self.duid_type, int) or not 0 <= self.duid_type <= 0xffff:
             raise ValidationError(f"UnknownDUID type {self.duid_type!r} is not a 16-bit unsigned integer")
@@ -121,14 +136,20 @@ class LinkLayerTimeDUID(DUID):
 
     def load_from(self, buffer: bytes, offset: int = 0, length: int | None = None) -> int:
         length = check_length('LinkLayerTimeDUID', buffer, offset, length, 8)
-        self.check_duid_type(buffer, offset)
-        _, self.hardware_type, self.time = _llt_header.unpack_from(buffer, offset)
+        duid_type, hardware_type, time = _llt_header.unpack_from(buffer, offset)
+        if duid_type != self.duid_type:
+            raise self.wrong_duid_type(duid_type, offset)
+        self.hardware_type = hardware_type
+        self.time = time
         self.link_layer_address = bytes(buffer[offset + 8:offset + length])
         return length
 
     @checked_save
     def save(self) -> bytes:
         return _llt_header.pack(self.duid_type, self.hardware_type, self.time) + self.link_layer_address
+
+    def validated_length(self) -> int:
+        return 8 + len(self.link_layer_address)
 
     def validate(self) -> None:
         _validate_hardware(self, self.hardware_type, self.link_layer_address)
@@ -150,14 +171,19 @@ class EnterpriseDUID(DUID):
 
     def load_from(self, buffer: bytes, offset: int = 0, length: int | None = None) -> int:
         length = check_length('EnterpriseDUID', buffer, offset, length, 6)
-        self.check_duid_type(buffer, offset)
-        _, self.enterprise_number = _en_header.unpack_from(buffer, offset)
+        duid_type, enterprise_number = _en_header.unpack_from(buffer, offset)
+        if duid_type != self.duid_type:
+            raise self.wrong_duid_type(duid_type, offset)
+        self.enterprise_number = enterprise_number
         self.identifier = bytes(buffer[offset + 6:offset + length])
         return length
 
     @checked_save
     def save(self) -> bytes:
         return _en_header.pack(self.duid_type, self.enterprise_number) + self.identifier
+
+    def validated_length(self) -> int:
+        return 6 + len(self.identifier)
 
     def validate(self) -> None:
         if not isinstance(self.enterprise_number, int) or not 0 <= self.enterprise_number <= 0xffffffff:
@@ -180,14 +206,19 @@ class LinkLayerDUID(DUID):
 
     def load_from(self, buffer: bytes, offset: int = 0, length: int | None = None) -> int:
         length = check_length('LinkLayerDUID', buffer, offset, length, 4)
-        self.check_duid_type(buffer, offset)
-        self.hardware_type = _short.unpack_from(buffer, offset + 2)[0]
+        duid_type, hardware_type = _ll_header.unpack_from(buffer, offset)
+        if duid_type != self.duid_type:
+            raise self.wrong_duid_type(duid_type, offset)
+        self.hardware_type = hardware_type
         self.link_layer_address = bytes(buffer[offset + 4:offset + length])
         return length
 
     @checked_save
     def save(self) -> bytes:
-        return _short.pack(self.duid_type) + _short.pack(self.hardware_type) + self.link_layer_address
+        return _ll_header.pack(self.duid_type, self.hardware_type) + self.link_layer_address
+
+    def validated_length(self) -> int:
+        return 4 + len(self.link_layer_address)
 
     def validate(self) -> None:
         _validate_hardware(self, self.hardware_type, self.link_layer_address)
@@ -215,6 +246,9 @@ class UUIDDUID(DUID):
     @checked_save
     def save(self) -> bytes:
         return _short.pack(self.duid_type) + self.uuid.bytes
+
+    def validated_length(self) -> int:
+        return 18
 
     def validate(self) -> None:
         if not isinstance(self.uuid, UUID):

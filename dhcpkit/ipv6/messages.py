@@ -9,7 +9,7 @@ from ipaddress import IPv6Address
 from struct import Struct
 from typing import ClassVar, Sequence, TypeVar
 
-from dhcpkit.ipv6.option_base import Option, parse_options, save_options
+from dhcpkit.ipv6.option_base import Option, parse_options, validate_option_list
 from dhcpkit.ipv6.options import (AuthenticationOption, ClientIdOption, ElapsedTimeOption, IANAOption, IATAOption,
                                   InformationRefreshTimeOption, InterfaceIdOption, OptionRequestOption,
                                   PreferenceOption, RapidCommitOption, ReconfigureAcceptOption,
@@ -140,8 +140,7 @@ class OptionsMessage(Message):
         return self.options
 
     def validate(self) -> None:
-        if not isinstance(self.options, list) or not all(isinstance(option, Option) for option in self.options):
-            raise ValidationError(f"{type(self).__name__}.options must be a list of options")
+        validate_option_list(self, self.options)
         super().validate()
 
 
@@ -172,7 +171,14 @@ class ClientServerMessage(OptionsMessage):
         if not isinstance(self.transaction_id, bytes) or len(self.transaction_id) != 3:
             raise ValidationError(f"{type(self).__name__}.transaction_id must be 3 bytes, not {self.transaction_id!r}")
         try:
-            return bytes((self.message_type,)) + self.transaction_id + save_options(self.options)
+            return (bytes((self.message_type,)) + self.transaction_id
+                    + b''.join([option.save() for option in self.options]))
+        except (TypeError, AttributeError) as error:
+            raise ValidationError(f"{type(self).__name__} cannot be saved: {error}") from None
+
+    def validated_length(self) -> int:
+        try:
+            return 4 + sum([option.validated_length() for option in self.options])
         except (TypeError, AttributeError) as error:
             raise ValidationError(f"{type(self).__name__} cannot be saved: {error}") from None
 
@@ -215,7 +221,14 @@ class RelayServerMessage(OptionsMessage):
     def save(self) -> bytes:
         try:
             return (_relay_header.pack(self.message_type, self.hop_count, self.link_address.packed,
-                                       self.peer_address.packed) + save_options(self.options))
+                                       self.peer_address.packed)
+                    + b''.join([option.save() for option in self.options]))
+        except (struct.error, TypeError, AttributeError, OverflowError) as error:
+            raise ValidationError(f"{type(self).__name__} cannot be saved: {error}") from None
+
+    def validated_length(self) -> int:
+        try:
+            return 34 + sum([option.validated_length() for option in self.options])
         except (struct.error, TypeError, AttributeError, OverflowError) as error:
             raise ValidationError(f"{type(self).__name__} cannot be saved: {error}") from None
 

@@ -7,17 +7,19 @@ the registry lookup live here once. Most options are one of a few shapes (an int
 domain names, opaque bytes, a list of option codes, a container of options), each with one base class below.
 """
 import struct
+from functools import lru_cache
 from ipaddress import IPv6Address
+from operator import attrgetter
 from struct import Struct
 from typing import Any, ClassVar, Sequence
 
 from dhcpkit.ipv6.domain_names import encode_domain_name, parse_domain_name, parse_domain_names, validate_domain_name
-from dhcpkit.protocol_element import (MalformedInputError, ProtocolElement, ValidationError, check_length,
-                                      enter_nested, leave_nested)
+from dhcpkit.protocol_element import (MAX_NESTING_DEPTH, MalformedInputError, ProtocolElement, ValidationError,
+                                      check_length, nesting)
 from dhcpkit.registry import Registry
 
 __all__ = [
-    'Option', 'UnknownOption', 'option_registry', 'parse_options', 'save_options',
+    'Option', 'UnknownOption', 'option_registry', 'parse_options', 'save_options', 'validate_option_list',
     'EmptyOption', 'UnsignedIntegerOption', 'OpaqueOption', 'AddressListOption', 'DomainListOption',
     'OptionCodeListOption', 'ContainerOption', 'StringOption', 'SingleDomainNameOption',
 ]
@@ -43,6 +45,12 @@ class Option(ProtocolElement):
 
     #: The registry that :meth:`determine_class` uses; sub-option spaces (such as NTP's) set their own
     registry: ClassVar[Registry[int, type['Option']] | dict[int, type['Option']]] = option_registry
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Like ProtocolElement's rule for save(): a new save_data() without a new length means measuring the bytes
+        if 'save_data' in cls.__dict__ and 'validated_data_length' not in cls.__dict__:
+            setattr(cls, 'validated_data_length', Option.validated_data_length)
 
     @classmethod
     def determine_class(cls, buffer: bytes, offset: int = 0) -> type['Option']:
@@ -125,21 +133,49 @@ class Option(ProtocolElement):
         """
         try:
             data = self.save_data()
-            if len(data) > 0xffff:
-                raise ValidationError(f"{type(self).__name__} has {len(data)} bytes of data, more than an option "
+            size = len(data)
+            if size > 0xffff:
+                raise ValidationError(f"{type(self).__name__} has {size} bytes of data, more than an option "
                                       f"can carry (65535)")
-            return _pack_header(self.option_type, len(data)) + data
+            return _pack_header(self.option_type, size) + data
         except (struct.error, OverflowError, TypeError, AttributeError) as error:
             raise ValidationError(f"{type(self).__name__} cannot be saved: {error}") from None
+
+    def validated_length(self) -> int:
+        """
+        :meth:`save`'s length and errors (see :meth:`ProtocolElement.validated_length`), from
+        :meth:`validated_data_length`.
+
+        :return: the length of the whole option
+        """
+        try:
+            size = self.validated_data_length()
+            if size > 0xffff:
+                raise ValidationError(f"{type(self).__name__} has {size} bytes of data, more than an option "
+                                      f"can carry (65535)")
+            return size + 4
+        except (struct.error, OverflowError, TypeError, AttributeError) as error:
+            raise ValidationError(f"{type(self).__name__} cannot be saved: {error}") from None
+
+    def validated_data_length(self) -> int:
+        """
+        Return the length of :meth:`save_data`'s result for an option whose own attributes :meth:`validate` has
+        accepted (and whose contained elements it has validated), raising what :meth:`save_data` would raise. The
+        shapes whose length follows from their attributes override this to skip building the bytes; a class that
+        overrides :meth:`save_data` alone gets this default back.
+
+        :return: the length of the option data
+        """
+        return len(self.save_data())
 
     def validate_size(self) -> None:
         """
         Check that the option data fits in an option (65535 bytes); options whose data can grow call this from
-        ``validate()``.
+        ``validate()``, after checking their own attributes.
 
         :raises ValidationError: when it does not
         """
-        size = len(self.save_data())
+        size = self.validated_data_length()
         if size > 0xffff:
             raise ValidationError(f"{type(self).__name__} has {size} bytes of data, more than an option can carry "
                                   f"(65535)")
@@ -211,7 +247,12 @@ def parse_options(buffer: bytes, offset: int, end: int, parent: str,
     unknown = space.unknown_class()
     options: list[Option] = []
     append = options.append
-    enter_nested(parent, offset)
+    # enter_nested() and leave_nested() inline: this runs for every option list of every packet
+    depth_counter = nesting.counter
+    depth = depth_counter[0] + 1
+    if depth > MAX_NESTING_DEPTH:
+        raise MalformedInputError(parent, offset, f"elements nested more than {MAX_NESTING_DEPTH} deep")
+    depth_counter[0] = depth
     try:
         while offset < end:
             if end - offset < 4:
@@ -229,8 +270,23 @@ def parse_options(buffer: bytes, offset: int, end: int, parent: str,
             append(option)
             offset = next_offset
     finally:
-        leave_nested()
+        depth_counter[0] -= 1
     return options
+
+
+def validate_option_list(element: ProtocolElement, options: Any) -> None:
+    """
+    Check that an element's ``options`` attribute is a list of options.
+
+    :param element: the message or option, for the error message
+    :param options: its options
+    :raises ValidationError: when they are not a list of options
+    """
+    if not isinstance(options, list):
+        raise ValidationError(f"{type(element).__name__}.options must be a list of options")
+    for option in options:
+        if not isinstance(option, Option):
+            raise ValidationError(f"{type(element).__name__}.options must be a list of options")
 
 
 def save_options(options: Sequence[Option]) -> bytes:
@@ -277,6 +333,9 @@ class UnsignedIntegerOption(Option):
 
     def save_data(self) -> bytes:
         return self.value_struct.pack(getattr(self, self.value_name))
+
+    def validated_data_length(self) -> int:
+        return self.value_struct.size
 
     def validate(self) -> None:
         value = getattr(self, self.value_name)
@@ -432,6 +491,12 @@ class SingleDomainNameOption(Option):
             raise ValidationError(f"{type(self).__name__}.{self.value_name}: {error}") from None
 
 
+@lru_cache(maxsize=64)
+def _code_list_struct(count: int) -> Struct:
+    """The wire format of `count` 16-bit codes; cached, because building the format string costs more than packing."""
+    return Struct(f'!{count}H')
+
+
 class OptionCodeListOption(Option):
     """
     An option whose data is a list of 16-bit option codes (such as the Option Request option). Subclasses name the
@@ -445,17 +510,24 @@ class OptionCodeListOption(Option):
     def load_data(self, buffer: bytes, offset: int, length: int) -> None:
         if length % 2:
             raise self.wrong_length(offset, length, "an even number")
-        count = length // 2
-        setattr(self, self.value_name, list(struct.unpack_from(f'!{count}H', buffer, offset)))
+        setattr(self, self.value_name, list(_code_list_struct(length // 2).unpack_from(buffer, offset)))
 
     def save_data(self) -> bytes:
         codes = getattr(self, self.value_name)
-        return struct.pack(f'!{len(codes)}H', *codes)
+        return _code_list_struct(len(codes)).pack(*codes)
+
+    def validated_data_length(self) -> int:
+        return 2 * len(getattr(self, self.value_name))
 
     def validate(self) -> None:
         codes = getattr(self, self.value_name)
-        if (not isinstance(codes, list) or len(codes) > 32767
-                or not all(isinstance(code, int) and 0 <= code <= 0xffff for code in codes)):
+        valid = isinstance(codes, list) and len(codes) <= 32767
+        if valid:
+            for code in codes:  # a loop rather than all(), which costs more for the usual few codes
+                if not isinstance(code, int) or not 0 <= code <= 0xffff:
+                    valid = False
+                    break
+        if not valid:
             raise ValidationError(f"{type(self).__name__}.{self.value_name} must be a list of 16-bit option codes")
 
 
@@ -470,10 +542,22 @@ class ContainerOption(Option):
     header_struct: ClassVar[Struct] = Struct('')
     header_names: ClassVar[tuple[str, ...]] = ()
 
+    #: Whether ``validate()`` checks every header attribute, so that packing the header cannot fail once it has
+    #: passed; then :meth:`validated_data_length` adds up lengths instead of building the bytes
+    header_validated: ClassVar[bool] = False
+
+    #: Reads the header attributes as a tuple, when there are at least two (:func:`operator.attrgetter` returns a
+    #: single value for one name); built once per class
+    _header_values: ClassVar['attrgetter[tuple[Any, ...]] | None'] = None
+
     #: The option space of the contained options
     option_space: ClassVar[type[Option]] = Option
 
     options: list[Option]  # declared in __slots__ above
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._header_values = attrgetter(*cls.header_names) if len(cls.header_names) > 1 else None
 
     def load_data(self, buffer: bytes, offset: int, length: int) -> None:
         header_size = self.header_struct.size
@@ -486,15 +570,23 @@ class ContainerOption(Option):
                                      self.option_space)
 
     def save_data(self) -> bytes:
-        header = self.header_struct.pack(*[getattr(self, name) for name in self.header_names])
+        header_values = self._header_values
+        if header_values is not None:
+            header = self.header_struct.pack(*header_values(self))
+        else:
+            header = self.header_struct.pack(*[getattr(self, name) for name in self.header_names])
         return header + b''.join([option.save() for option in self.options])
+
+    def validated_data_length(self) -> int:
+        if not self.header_validated:
+            return len(self.save_data())
+        return self.header_struct.size + sum([option.validated_length() for option in self.options])
 
     def contained_elements(self) -> Sequence[ProtocolElement]:
         return self.options
 
     def validate(self) -> None:
-        if not isinstance(self.options, list) or not all(isinstance(option, Option) for option in self.options):
-            raise ValidationError(f"{type(self).__name__}.options must be a list of options")
+        validate_option_list(self, self.options)
         super().validate()
         self.validate_size()
 

@@ -77,6 +77,11 @@ class DUIDOption(Option):
             raise ValidationError(f"{type(self).__name__} has no DUID")
         return self.duid.save()
 
+    def validated_data_length(self) -> int:
+        if self.duid is None:
+            raise ValidationError(f"{type(self).__name__} has no DUID")
+        return self.duid.validated_length()
+
     def validate(self) -> None:
         if not isinstance(self.duid, DUID):
             raise ValidationError(f"{type(self).__name__}.duid must be a DUID")
@@ -112,6 +117,7 @@ class IANAOption(ContainerOption):
     option_type = OPTION_IA_NA
     header_struct = Struct('!4sII')
     header_names = ('iaid', 't1', 't2')
+    header_validated = True
 
     def __init__(self, iaid: bytes = b'\x00\x00\x00\x00', t1: int = 0, t2: int = 0,
                  options: list[Option] | None = None):
@@ -147,6 +153,7 @@ class IATAOption(ContainerOption):
     option_type = OPTION_IA_TA
     header_struct = Struct('!4s')
     header_names = ('iaid',)
+    header_validated = True
 
     def __init__(self, iaid: bytes = b'\x00\x00\x00\x00', options: list[Option] | None = None):
         self.iaid = iaid
@@ -179,6 +186,7 @@ class IAAddressOption(ContainerOption):
 
     option_type = OPTION_IAADDR
     header_struct = Struct('!16sII')
+    header_validated = True
 
     def __init__(self, address: IPv6Address = IPv6Address(0), preferred_lifetime: int = 0, valid_lifetime: int = 0,
                  options: list[Option] | None = None):
@@ -196,7 +204,10 @@ class IAAddressOption(ContainerOption):
 
     def save_data(self) -> bytes:
         return (self.header_struct.pack(self.address.packed, self.preferred_lifetime, self.valid_lifetime)
-                + save_options(self.options))
+                + b''.join([option.save() for option in self.options]))
+
+    # save_data() above keeps the container layout: the header, then the options
+    validated_data_length = ContainerOption.validated_data_length
 
     def validate(self) -> None:
         if not isinstance(self.address, IPv6Address):
@@ -256,19 +267,22 @@ class RelayMessageOption(Option):
         self.relayed_message = relayed_message
 
     def load_data(self, buffer: bytes, offset: int, length: int) -> None:
-        from dhcpkit.ipv6.messages import Message
         if length == 0:
             raise self.wrong_length(offset, length, "at least 1 (a message)")
-        _used, self.relayed_message = Message.parse(buffer, offset, length)
+        _used, self.relayed_message = messages.Message.parse(buffer, offset, length)
 
     def save_data(self) -> bytes:
         if self.relayed_message is None:
             raise ValidationError("RelayMessageOption has no message")
         return self.relayed_message.save()
 
+    def validated_data_length(self) -> int:
+        if self.relayed_message is None:
+            raise ValidationError("RelayMessageOption has no message")
+        return self.relayed_message.validated_length()
+
     def validate(self) -> None:
-        from dhcpkit.ipv6.messages import Message
-        if not isinstance(self.relayed_message, Message):
+        if not isinstance(self.relayed_message, messages.Message):
             raise ValidationError("RelayMessageOption.relayed_message must be a message")
         self.relayed_message.validate()
         self.validate_size()
@@ -526,9 +540,8 @@ class ReconfigureMessageOption(UnsignedIntegerOption):
         self.message_type = message_type
 
     def validate(self) -> None:
-        from dhcpkit.ipv6.messages import MSG_INFORMATION_REQUEST, MSG_REBIND, MSG_RENEW
         validate_unsigned(self, 'message_type', self.message_type, 8)
-        if self.message_type not in (MSG_RENEW, MSG_REBIND, MSG_INFORMATION_REQUEST):
+        if self.message_type not in (messages.MSG_RENEW, messages.MSG_REBIND, messages.MSG_INFORMATION_REQUEST):
             raise ValidationError(f"ReconfigureMessageOption.message_type {self.message_type!r} must be Renew, "
                                   f"Rebind or Information-request")
 
@@ -587,8 +600,10 @@ def validate_timers(element: object, t1: Any, t2: Any) -> None:
     :param t1: its T1
     :param t2: its T2
     """
-    validate_unsigned(element, 't1', t1, 32)
-    validate_unsigned(element, 't2', t2, 32)
+    if not (type(t1) is int and type(t2) is int and 0 <= t1 <= 0xffffffff and 0 <= t2 <= 0xffffffff):
+        # Plain ints in range, the usual case, pass this one cheap test; anything else gets the full check and its error
+        validate_unsigned(element, 't1', t1, 32)
+        validate_unsigned(element, 't2', t2, 32)
     if t2 and t1 > t2:
         raise ValidationError(f"{type(element).__name__} has T1 {t1} greater than T2 {t2}")
 
@@ -601,8 +616,11 @@ def validate_lifetimes(element: object, preferred_lifetime: Any, valid_lifetime:
     :param preferred_lifetime: its preferred lifetime
     :param valid_lifetime: its valid lifetime
     """
-    validate_unsigned(element, 'preferred_lifetime', preferred_lifetime, 32)
-    validate_unsigned(element, 'valid_lifetime', valid_lifetime, 32)
+    if not (type(preferred_lifetime) is int and type(valid_lifetime) is int
+            and 0 <= preferred_lifetime <= 0xffffffff and 0 <= valid_lifetime <= 0xffffffff):
+        # Plain ints in range, the usual case, pass this one cheap test; anything else gets the full check and its error
+        validate_unsigned(element, 'preferred_lifetime', preferred_lifetime, 32)
+        validate_unsigned(element, 'valid_lifetime', valid_lifetime, 32)
     if preferred_lifetime > valid_lifetime:
         raise ValidationError(f"{type(element).__name__} has a preferred lifetime {preferred_lifetime} greater than "
                               f"its valid lifetime {valid_lifetime}")
@@ -614,3 +632,7 @@ IANAOption.add_may_contain(StatusCodeOption, 0, 1)
 IATAOption.add_may_contain(IAAddressOption)
 IATAOption.add_may_contain(StatusCodeOption, 0, 1)
 IAAddressOption.add_may_contain(StatusCodeOption, 0, 1)
+
+# Messages contain options and the Relay Message option contains a message: the cycle is closed here, at the end, so
+# that importing either module first works and parsing a Relay Message option does not run an import statement
+import dhcpkit.ipv6.messages as messages  # noqa: E402  (see above)

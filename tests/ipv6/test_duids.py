@@ -103,6 +103,21 @@ def test_wrong_class() -> None:
         duid.load_from(h('0001 0001 329903e6 9e455e4c2aad'))
 
 
+@pytest.mark.parametrize('duid, data, problem', [
+    (LinkLayerTimeDUID(1, 2, b'\x03'), h('0003 0001 329903e6 9e455e4c2aad'),
+     "^LinkLayerTimeDUID at offset 0: DUID type 3 is not 1$"),
+    (EnterpriseDUID(1, b'\x02'), h('0001 0001 329903e6 9e455e4c2aad'),
+     "^EnterpriseDUID at offset 0: DUID type 1 is not 2$"),
+    (LinkLayerDUID(1, b'\x02'), h('0002 0001 329903e6 9e455e4c2aad'),
+     "^LinkLayerDUID at offset 0: DUID type 2 is not 3$"),
+], ids=_id)
+def test_load_from_another_type_leaves_the_duid_alone(duid: DUID, data: bytes, problem: str) -> None:
+    before = repr(duid)
+    with pytest.raises(MalformedInputError, match=problem):
+        duid.load_from(data)
+    assert repr(duid) == before
+
+
 @pytest.mark.parametrize('duid, problem', [
     (LinkLayerTimeDUID(-1, 0, MAC), r"LinkLayerTimeDUID.hardware_type must be a 16-bit unsigned integer"),
     (LinkLayerTimeDUID(65536, 0, MAC), r"LinkLayerTimeDUID.hardware_type"),

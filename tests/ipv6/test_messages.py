@@ -459,6 +459,13 @@ def test_errors_inside_options_name_the_path() -> None:
      "^RelayForwardMessage -> SolicitMessage must contain ClientIdOption"),
     (UnknownMessage(256, b''), "UnknownMessage.message_type must be a 8-bit unsigned integer"),
     (UnknownMessage(200, 'data'), "UnknownMessage.message_data must be bytes"),  # type: ignore[arg-type]
+    # A message of 4 + 14 + 5000 * 16 bytes does not fit in a Relay Message option
+    (RelayForwardMessage(0, LINK, PEER, [RelayMessageOption(SolicitMessage(TID, [CID] + [IANA] * 5000))]),
+     r"^RelayForwardMessage -> RelayMessageOption has 80018 bytes of data, more than an option can carry \(65535\)$"),
+    # One of 4 + 14 + 4093 * 16 = 65506 bytes does, but not with the 38 bytes of a relay around it
+    (RelayForwardMessage(1, LINK, PEER, [RelayMessageOption(RelayForwardMessage(0, LINK, PEER, [
+        RelayMessageOption(SolicitMessage(TID, [CID] + [IANA] * 4093))]))]),
+     r"^RelayForwardMessage -> RelayMessageOption has 65544 bytes of data, more than an option can carry"),
 ])
 def test_validate_rejects(message: Message, problem: str) -> None:
     assert_invalid(message, problem)

@@ -13,7 +13,7 @@ from dhcpkit.ipv6.option_base import (AddressListOption, ContainerOption, Domain
                                       Option, OptionCodeListOption, SingleDomainNameOption, StringOption,
                                       UnknownOption, UnsignedIntegerOption, option_registry, parse_options,
                                       save_options)
-from dhcpkit.ipv6.options import ClientIdOption, IANAOption, PreferenceOption, StatusCodeOption
+from dhcpkit.ipv6.options import ClientIdOption, IAAddressOption, IANAOption, PreferenceOption, StatusCodeOption
 from dhcpkit.protocol_element import MalformedInputError, ValidationError
 from tests.wire_checks import (assert_invalid, assert_length_past_data_malformed, assert_malformed, assert_parses,
                                assert_parses_inside, assert_prefixes_malformed, assert_saves)
@@ -327,6 +327,47 @@ def test_save_turns_bad_values_into_validation_errors() -> None:
         SampleCodesOption([70000]).save()
     with pytest.raises(ValidationError, match="SampleAddressesOption cannot be saved"):
         SampleAddressesOption(['2001:db8::1']).save()  # type: ignore[list-item]
+
+
+# Sizes checked by validate(), which works them out from validated attributes where it can
+
+
+def test_container_too_big_for_an_option() -> None:
+    # The sample container's header is not marked as validated, so its size is measured by saving
+    assert not SampleContainerOption.header_validated
+    assert_invalid(SampleContainerOption(1, [PreferenceOption(1)] * 13107), r"^SampleContainerOption has 65537 bytes "
+                                                                            r"of data, more than an option can carry")
+    # IA_NA and IA Address add up the lengths of their parts
+    address = IAAddressOption(IPv6Address('2001:db8::1'), 10, 20)
+    assert_invalid(IANAOption(b'iaid', options=[address] * 2341), r"^IANAOption has 65560 bytes of data, more than an "
+                                                                  r"option can carry \(65535\)$")
+    IANAOption(b'iaid', options=[address] * 2340).validate()
+    too_big = IAAddressOption(IPv6Address('2001:db8::1'), 10, 20, [StatusCodeOption(0, 'a' * 65533)])
+    assert_invalid(IANAOption(b'iaid', options=[too_big]), r"^IANAOption -> IAAddressOption has 65563 bytes of data")
+
+
+class SaveFailsOption(Option):
+    """An option that passes validation but cannot be saved, allowed anywhere because it claims to be unknown."""
+
+    __slots__ = ()
+    option_type = 0xfff0
+    unknown_element = True
+
+    def save_data(self) -> bytes:
+        raise TypeError("no bytes today")
+
+    def validate(self) -> None:
+        pass
+
+
+def test_sizes_fail_the_way_saving_fails() -> None:
+    # A class that only defines save_data() gets its length by saving
+    assert SaveFailsOption.validated_data_length is Option.validated_data_length
+    with pytest.raises(ValidationError, match="^SaveFailsOption cannot be saved: no bytes today$"):
+        SaveFailsOption().validated_length()
+    address = IAAddressOption(IPv6Address('2001:db8::1'), 10, 20, [SaveFailsOption()])
+    with pytest.raises(ValidationError, match="^IANAOption -> SaveFailsOption cannot be saved: no bytes today$"):
+        IANAOption(b'iaid', options=[address]).validate()
 
 
 def test_container_lookups() -> None:
