@@ -563,3 +563,31 @@ def test_sync_mode_changes_on_an_open_store(tmp_path: Path) -> None:
 def test_unknown_sync_mode_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match='lease-sync'):
         SQLiteLeaseStore(str(tmp_path / LEASE_DATABASE_NAME), 'sometimes')
+
+
+def test_database_of_the_earlier_layout_keeps_working(tmp_path: Path) -> None:
+    # Earlier versions made a rowid table with a client index; such a file must open and take changes unchanged
+    path = tmp_path / 'leases.sqlite'
+    with sqlite3.connect(path) as connection:
+        connection.executescript('''
+            CREATE TABLE leases (resource TEXT PRIMARY KEY, lease_type TEXT NOT NULL, pool TEXT NOT NULL,
+                                 duid BLOB NOT NULL, iaid BLOB NOT NULL, state TEXT NOT NULL,
+                                 preferred_until INTEGER NOT NULL, valid_until INTEGER NOT NULL,
+                                 updated INTEGER NOT NULL);
+            CREATE INDEX leases_by_client ON leases (duid, iaid, lease_type);
+            INSERT INTO leases VALUES ('2001:db8::1', 'na', 'p', x'0003000102', x'00000001', 'bound', 10, 20, 5);
+        ''')
+    connection.close()
+    store = SQLiteLeaseStore(str(path))
+    try:
+        assert [lease.resource for lease in store.find_by_client(b'\x00\x03\x00\x01\x02', b'\0\0\0\1', 'na')] == [
+            '2001:db8::1']
+        assert store.claim(Lease('2001:db8::2', 'na', 'p', b'\x00\x03\x00\x01\x02', b'\0\0\0\1', LeaseState.BOUND,
+                                 10, 20, 6), now=6)
+    finally:
+        store.close()
+    reopened = SQLiteLeaseStore(str(path))
+    try:
+        assert {lease.resource for lease in reopened.leases()} == {'2001:db8::1', '2001:db8::2'}
+    finally:
+        reopened.close()
