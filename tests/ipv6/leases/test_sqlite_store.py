@@ -344,6 +344,11 @@ class FailingWrites:
             raise sqlite3.OperationalError('database or disk is full')
         return self.connection.execute(sql, parameters)
 
+    def executemany(self, sql: str, parameters: list) -> sqlite3.Cursor:  # type: ignore[type-arg]
+        if sql.startswith(('INSERT', 'DELETE')):
+            raise sqlite3.OperationalError('database or disk is full')
+        return self.connection.executemany(sql, parameters)
+
 
 def test_several_resources_of_one_ia(store: SQLiteLeaseStore) -> None:
     records = [lease(f'2001:db8:1::1:{number}', now=NOW + number) for number in range(1, 4)]
@@ -459,6 +464,74 @@ def test_failed_commit_reloads_the_index(store: SQLiteLeaseStore) -> None:
     store._connection = connection
     assert store.claim(lease('2001:db8:1::1:3'), NOW)
     assert [row[0] for row in raw_rows(store.path)] == ['2001:db8:1::1:1', '2001:db8:1::1:2', '2001:db8:1::1:3']
+
+
+def counting_commits(store: SQLiteLeaseStore) -> list[int]:
+    """Count the store's commits: the list gets the size of every batch."""
+    batches: list[int] = []
+    real_commit = store._commit
+
+    def counting_commit(batch: list) -> None:  # type: ignore[type-arg]
+        batches.append(len(batch))
+        real_commit(batch)
+    store._commit = counting_commit  # type: ignore[method-assign]
+    return batches
+
+
+def test_failed_batch_reports_to_its_writers_only(store: SQLiteLeaseStore) -> None:
+    batches = counting_commits(store)
+    committed: list[object] = []
+    assert store.claim(lease('2001:db8:1::1:1'), NOW, committed)
+    store.sync(committed)
+    connection = store._connection
+    first: list[object] = []
+    second: list[object] = []
+    late: list[object] = []
+
+    class FailingAndQueuing(FailingWrites):
+        """Fails, and meanwhile another thread queues a change (which belongs to the next batch)."""
+        def executemany(self, sql: str, parameters: list) -> sqlite3.Cursor:  # type: ignore[type-arg]
+            if not late:
+                assert store.claim(lease('2001:db8:1::1:4', duid=DUID_B), NOW, late)
+            return super().executemany(sql, parameters)
+
+    store._connection = FailingAndQueuing(connection)  # type: ignore[assignment]
+    assert store.claim(lease('2001:db8:1::1:2'), NOW, first)
+    assert store.claim(lease('2001:db8:1::1:3', iaid=IAID_2), NOW, second)
+    with pytest.raises(LeaseStoreError, match='2001:db8:1::1:2'):
+        store.sync(first)
+    # The other writer of the failed batch learns of it without another commit
+    with pytest.raises(LeaseStoreError, match='2001:db8:1::1:3'):
+        store.sync(second)
+    assert batches == [1, 2]
+    # The change queued during the failed commit is not part of it: it is still taken, and commits fine
+    store._connection = connection
+    assert store.get('2001:db8:1::1:2') is None and store.get('2001:db8:1::1:3') is None
+    assert not store.claim(lease('2001:db8:1::1:4'), NOW)
+    store.sync(late)
+    assert batches == [1, 2, 1]
+    assert [row[0] for row in raw_rows(store.path)] == ['2001:db8:1::1:1', '2001:db8:1::1:4']
+
+
+def test_a_batch_keeps_the_order_of_its_changes(store: SQLiteLeaseStore) -> None:
+    batches = counting_commits(store)
+    pending: list[object] = []
+    assert store.claim(lease('2001:db8:1::1:1'), NOW, pending)
+    assert store.claim(lease('2001:db8:1::1:2', iaid=IAID_2), NOW, pending)
+    assert store.update(lease('2001:db8:1::1:1', state=LeaseState.RELEASED), pending)
+    assert store.delete('2001:db8:1::1:1')  # commits everything queued: upserts, then the delete
+    assert store.claim(lease('2001:db8:1::1:1', duid=DUID_B), NOW, pending)
+    store.sync(pending)
+    assert batches == [4, 1]
+    assert raw_rows(store.path) == [('2001:db8:1::1:1', DUID_B, IAID_1, 'bound', NOW + 7200),
+                                    ('2001:db8:1::1:2', DUID_A, IAID_2, 'bound', NOW + 7200)]
+
+
+def test_a_closed_store_changes_nothing(store: SQLiteLeaseStore) -> None:
+    store.close()
+    with pytest.raises(LeaseStoreError):
+        store.claim(lease(), NOW)
+    assert store.get('2001:db8:1::1:1') is None
 
 
 # open_lease_store shares one store per directory
