@@ -40,6 +40,20 @@ class Registry(dict[Key, Value], Generic[Key, Value]):
                 return self[key]
         raise KeyError(key)
 
+    def get_loaded(self, key: Key) -> Value | None:
+        """
+        Look up a key that :meth:`get` did not find, loading the entry points first if that has not been done yet.
+        Parsers call :meth:`get` first and this only on a miss, so that a hit costs one dictionary lookup; entry
+        points never replace a registered implementation, so a hit before loading is the same as after it.
+
+        :param key: the key
+        :return: the implementation, or None when there is none
+        """
+        if not self.loaded:
+            self.load()
+            return self.get(key)
+        return None
+
     def load(self) -> None:
         """
         Load every entry point of the group, once. Entries already registered by :meth:`register` take precedence,

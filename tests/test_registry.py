@@ -114,6 +114,15 @@ def test_load_happens_once(fake_entry_points: list[EntryPoint]) -> None:
     assert registry.all() == {1: Thing}
 
 
+def test_get_loaded_loads_on_the_first_miss_only(fake_entry_points: list[EntryPoint]) -> None:
+    fake_entry_points.append(_entry_point('Thing', 'tests.test_registry:Thing'))
+    registry: Registry[int, type] = Registry(GROUP, 'code')
+    assert registry.get(1) is None and not registry.loaded
+    assert registry.get_loaded(1) is Thing and registry.loaded
+    fake_entry_points.append(_entry_point('ThirdThing', 'tests.test_registry:ThirdThing'))
+    assert registry.get_loaded(3) is None  # loaded once: a later miss stays a miss
+
+
 def test_registered_class_wins_over_entry_point(fake_entry_points: list[EntryPoint],
                                                 caplog: pytest.LogCaptureFixture) -> None:
     fake_entry_points.append(_entry_point('Thing', 'tests.test_registry:Thing'))

@@ -48,9 +48,7 @@ class DUID(ProtocolElement):
         if offset < 0 or len(buffer) - offset < 2:
             raise MalformedInputError(cls.__name__, offset, "too short for a DUID type")
         code = (buffer[offset] << 8) | buffer[offset + 1]
-        if not duid_registry.loaded:
-            duid_registry.load()
-        return duid_registry.get(code) or UnknownDUID
+        return duid_registry.get(code) or duid_registry.get_loaded(code) or UnknownDUID
 
     def check_duid_type(self, buffer: bytes, offset: int) -> None:
         """

@@ -68,9 +68,8 @@ class Message(ProtocolElement):
     def determine_class(cls, buffer: bytes, offset: int = 0) -> type['Message']:
         if offset < 0 or offset >= len(buffer):
             raise MalformedInputError(cls.__name__, offset, "no message type")
-        if not message_registry.loaded:
-            message_registry.load()
-        return message_registry.get(buffer[offset]) or UnknownMessage
+        code = buffer[offset]
+        return message_registry.get(code) or message_registry.get_loaded(code) or UnknownMessage
 
 
 class UnknownMessage(Message):
@@ -141,7 +140,9 @@ class OptionsMessage(Message):
 
     def validate(self) -> None:
         validate_option_list(self, self.options)
-        super().validate()
+        children = self.contained_elements()  # then what ProtocolElement.validate() does
+        if children is not None:
+            self.validate_contains(children)
 
 
 class ClientServerMessage(OptionsMessage):

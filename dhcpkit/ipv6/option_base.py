@@ -65,9 +65,7 @@ class Option(ProtocolElement):
             raise MalformedInputError(cls.__name__, offset, "too short for an option code")
         code = (buffer[offset] << 8) | buffer[offset + 1]
         registry = cls.registry
-        if isinstance(registry, Registry) and not registry.loaded:
-            registry.load()
-        return registry.get(code) or cls.unknown_class()
+        return registry.get(code) or _look_up_missing(registry, code) or cls.unknown_class()
 
     @classmethod
     def unknown_class(cls) -> type['Option']:
@@ -241,17 +239,19 @@ def parse_options(buffer: bytes, offset: int, end: int, parent: str,
     """
     if end > len(buffer):
         raise MalformedInputError(parent, offset, "options run past the end of the data")
-    registry = space.registry
-    if isinstance(registry, Registry) and not registry.loaded:
-        registry.load()
-    unknown = space.unknown_class()
-    options: list[Option] = []
-    append = options.append
     # enter_nested() and leave_nested() inline: this runs for every option list of every packet
     depth_counter = nesting.counter
     depth = depth_counter[0] + 1
     if depth > MAX_NESTING_DEPTH:
         raise MalformedInputError(parent, offset, f"elements nested more than {MAX_NESTING_DEPTH} deep")
+    options: list[Option] = []
+    if offset >= end:
+        # An empty list (an IA Address without options, say) recurses into nothing, so it needs no counting
+        return options
+    registry = space.registry
+    get = registry.get
+    unknown = space.unknown_class()
+    append = options.append
     depth_counter[0] = depth
     try:
         while offset < end:
@@ -262,7 +262,7 @@ def parse_options(buffer: bytes, offset: int, end: int, parent: str,
             if next_offset > end:
                 raise MalformedInputError(parent, offset, f"option {code} has length {option_length} but only "
                                                           f"{end - offset - 4} bytes are left")
-            option_class = registry.get(code) or unknown
+            option_class = get(code) or _look_up_missing(registry, code) or unknown
             option = option_class.__new__(option_class)
             if option_class is unknown:
                 option.check_option_type(code, offset)
@@ -272,6 +272,18 @@ def parse_options(buffer: bytes, offset: int, end: int, parent: str,
     finally:
         depth_counter[0] -= 1
     return options
+
+
+def _look_up_missing(registry: Registry[int, type[Option]] | dict[int, type[Option]], code: int) -> type[Option] | None:
+    """
+    Look up an option code that `registry` did not have: see :meth:`Registry.get_loaded`; a plain dictionary (a
+    sub-option space of its own) has nothing more to load.
+
+    :param registry: the registry of the option space
+    :param code: the option code
+    :return: the class, or None when the code is unknown
+    """
+    return registry.get_loaded(code) if isinstance(registry, Registry) else None
 
 
 def validate_option_list(element: ProtocolElement, options: Any) -> None:
@@ -297,6 +309,19 @@ def save_options(options: Sequence[Option]) -> bytes:
     :return: the bytes
     """
     return b''.join([option.save() for option in options])
+
+
+def is_unicast_address(address: IPv6Address) -> bool:
+    """
+    Tell whether an address may be assigned to an interface: not multicast (ff00::/8), unspecified (::) or loopback
+    (::1), RFC 4291 section 2.4. The same as testing ``is_multicast``, ``is_unspecified`` and ``is_loopback``, in one
+    look at the address's integer value, because validation does this for every address.
+
+    :param address: the address
+    :return: whether it is a unicast address
+    """
+    value = int(address)
+    return value > 1 and value >> 120 != 0xff
 
 
 class EmptyOption(Option):
@@ -431,7 +456,7 @@ class AddressListOption(Option):
         if len(addresses) < self.minimum_count or len(addresses) > 4095:
             raise ValidationError(f"{type(self).__name__} must contain {self.minimum_count} to 4095 addresses")
         for address in addresses:
-            if address.is_multicast or address.is_unspecified or address.is_loopback:
+            if not is_unicast_address(address):
                 raise ValidationError(f"{type(self).__name__} cannot contain {address}: not a unicast address")
 
 
@@ -580,14 +605,20 @@ class ContainerOption(Option):
     def validated_data_length(self) -> int:
         if not self.header_validated:
             return len(self.save_data())
-        return self.header_struct.size + sum([option.validated_length() for option in self.options])
+        options = self.options
+        if not options:
+            return self.header_struct.size
+        return self.header_struct.size + sum([option.validated_length() for option in options])
 
     def contained_elements(self) -> Sequence[ProtocolElement]:
         return self.options
 
     def validate(self) -> None:
         validate_option_list(self, self.options)
-        super().validate()
+        children = self.contained_elements()
+        # ProtocolElement.validate(), without checking an empty list against rules that require nothing
+        if children or (children is not None and self._required):
+            self.validate_contains(children)
         self.validate_size()
 
     def get_option_of_type(self, klass: type[Any]) -> Any:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from dhcpkit.ipv6.duids import DUID
 from dhcpkit.ipv6.option_base import (ContainerOption, EmptyOption, OpaqueOption, Option,
-                                      OptionCodeListOption, UnknownOption, UnsignedIntegerOption, option_registry,
-                                      parse_options, save_options)
+                                      OptionCodeListOption, UnknownOption, UnsignedIntegerOption, is_unicast_address,
+                                      option_registry, parse_options, save_options)
 from dhcpkit.protocol_element import MalformedInputError, ValidationError
 
 if TYPE_CHECKING:
@@ -59,6 +59,7 @@ STATUS_NOPREFIXAVAIL = 6
 _short = Struct('!H')
 _long = Struct('!I')
 _vendor_option_header = Struct('!HH')
+_ia_header = Struct('!4sII')
 
 
 class DUIDOption(Option):
@@ -102,20 +103,19 @@ class ServerIdOption(DUIDOption):
     option_type = OPTION_SERVERID
 
 
-class IANAOption(ContainerOption):
+class IAWithTimersOption(ContainerOption):
     """
-    Identity Association for Non-temporary Addresses (RFC 8415 section 21.4).
+    The shape of IA_NA and IA_PD (RFC 8415 sections 21.4 and 21.21): an IAID, T1, T2 and the IA's options.
 
     :ivar iaid: the 4-byte IA identifier chosen by the client
     :ivar t1: seconds until the client should renew
     :ivar t2: seconds until the client should rebind
-    :ivar options: the IA's options (addresses, status code)
+    :ivar options: the IA's options
     """
 
     __slots__ = ('iaid', 't1', 't2')
 
-    option_type = OPTION_IA_NA
-    header_struct = Struct('!4sII')
+    header_struct = _ia_header
     header_names = ('iaid', 't1', 't2')
     header_validated = True
 
@@ -126,6 +126,33 @@ class IANAOption(ContainerOption):
         self.t2 = t2
         self.options = [] if options is None else options
 
+    def load_data(self, buffer: bytes, offset: int, length: int) -> None:
+        # ContainerOption.load_data with the header unpacked straight into the attributes: every IA is parsed this way
+        if length < 12:
+            raise self.wrong_length(offset, length, "at least 12")
+        self.iaid, self.t1, self.t2 = _ia_header.unpack_from(buffer, offset)
+        self.options = parse_options(buffer, offset + 12, offset + length, type(self).__name__, self.option_space)
+
+    def validate(self) -> None:
+        validate_iaid(self, self.iaid)
+        validate_timers(self, self.t1, self.t2)
+        super().validate()
+
+
+class IANAOption(IAWithTimersOption):
+    """
+    Identity Association for Non-temporary Addresses (RFC 8415 section 21.4).
+
+    :ivar iaid: the 4-byte IA identifier chosen by the client
+    :ivar t1: seconds until the client should renew
+    :ivar t2: seconds until the client should rebind
+    :ivar options: the IA's options (addresses, status code)
+    """
+
+    __slots__ = ()
+
+    option_type = OPTION_IA_NA
+
     def get_addresses(self) -> list[IPv6Address]:
         """
         Return the addresses in this IA.
@@ -133,11 +160,6 @@ class IANAOption(ContainerOption):
         :return: the addresses of the IA Address options
         """
         return [option.address for option in self.options if isinstance(option, IAAddressOption)]
-
-    def validate(self) -> None:
-        validate_iaid(self, self.iaid)
-        validate_timers(self, self.t1, self.t2)
-        super().validate()
 
 
 class IATAOption(ContainerOption):
@@ -212,7 +234,7 @@ class IAAddressOption(ContainerOption):
     def validate(self) -> None:
         if not isinstance(self.address, IPv6Address):
             raise ValidationError("IAAddressOption.address must be an IPv6 address")
-        if self.address.is_multicast or self.address.is_unspecified or self.address.is_loopback:
+        if not is_unicast_address(self.address):
             raise ValidationError(f"IAAddressOption.address {self.address} is not a unicast address")
         validate_lifetimes(self, self.preferred_lifetime, self.valid_lifetime)
         super().validate()

@@ -11,8 +11,8 @@ import pytest
 
 from dhcpkit.ipv6.option_base import (AddressListOption, ContainerOption, DomainListOption, EmptyOption, OpaqueOption,
                                       Option, OptionCodeListOption, SingleDomainNameOption, StringOption,
-                                      UnknownOption, UnsignedIntegerOption, option_registry, parse_options,
-                                      save_options)
+                                      UnknownOption, UnsignedIntegerOption, is_unicast_address, option_registry,
+                                      parse_options, save_options)
 from dhcpkit.ipv6.options import ClientIdOption, IAAddressOption, IANAOption, PreferenceOption, StatusCodeOption
 from dhcpkit.protocol_element import MalformedInputError, ValidationError
 from tests.wire_checks import (assert_invalid, assert_length_past_data_malformed, assert_malformed, assert_parses,
@@ -493,3 +493,10 @@ def test_parse_options_reports_the_offset_of_the_bad_option() -> None:
 def test_real_registry_is_a_registry() -> None:
     assert Option.registry is option_registry
     assert SampleByteOption.registry is SAMPLE_REGISTRY
+
+
+@pytest.mark.parametrize('address', ['::', '::1', '::2', 'ff00::', 'ff02::1:2', 'feff:ffff::', 'fe80::1', '2001:db8::1',
+                                     '::ffff:127.0.0.1', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff'])
+def test_is_unicast_address_agrees_with_ipaddress(address: str) -> None:
+    value = IPv6Address(address)
+    assert is_unicast_address(value) == (not (value.is_multicast or value.is_unspecified or value.is_loopback))

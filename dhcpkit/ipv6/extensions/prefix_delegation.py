@@ -7,8 +7,7 @@ from struct import Struct
 from dhcpkit.ipv6.messages import (AdvertiseMessage, RebindMessage, ReleaseMessage, RenewMessage, ReplyMessage,
                                    RequestMessage, SolicitMessage, allow_in_messages)
 from dhcpkit.ipv6.option_base import ContainerOption, Option, parse_options, save_options
-from dhcpkit.ipv6.options import (STATUS_NOPREFIXAVAIL, StatusCodeOption, validate_iaid, validate_lifetimes,
-                                  validate_timers)
+from dhcpkit.ipv6.options import STATUS_NOPREFIXAVAIL, IAWithTimersOption, StatusCodeOption, validate_lifetimes
 from dhcpkit.protocol_element import MalformedInputError, ValidationError
 
 __all__ = ['IAPDOption', 'IAPrefixOption', 'OPTION_IA_PD', 'OPTION_IAPREFIX', 'STATUS_NOPREFIXAVAIL']
@@ -18,7 +17,7 @@ OPTION_IA_PD = 25
 OPTION_IAPREFIX = 26
 
 
-class IAPDOption(ContainerOption):
+class IAPDOption(IAWithTimersOption):
     """
     Identity Association for Prefix Delegation (RFC 8415 section 21.21).
 
@@ -28,18 +27,9 @@ class IAPDOption(ContainerOption):
     :ivar options: the IA's options (prefixes, status code)
     """
 
-    __slots__ = ('iaid', 't1', 't2')
+    __slots__ = ()
 
     option_type = OPTION_IA_PD
-    header_struct = Struct('!4sII')
-    header_names = ('iaid', 't1', 't2')
-
-    def __init__(self, iaid: bytes = b'\x00\x00\x00\x00', t1: int = 0, t2: int = 0,
-                 options: list[Option] | None = None):
-        self.iaid = iaid
-        self.t1 = t1
-        self.t2 = t2
-        self.options = [] if options is None else options
 
     def get_prefixes(self) -> list[IPv6Network]:
         """
@@ -48,11 +38,6 @@ class IAPDOption(ContainerOption):
         :return: the prefixes of the IA Prefix options
         """
         return [option.prefix for option in self.options if isinstance(option, IAPrefixOption)]
-
-    def validate(self) -> None:
-        validate_iaid(self, self.iaid)
-        validate_timers(self, self.t1, self.t2)
-        super().validate()
 
 
 class IAPrefixOption(ContainerOption):
@@ -69,6 +54,7 @@ class IAPrefixOption(ContainerOption):
 
     option_type = OPTION_IAPREFIX
     header_struct = Struct('!IIB16s')
+    header_validated = True
 
     def __init__(self, prefix: IPv6Network = IPv6Network('::/0'), preferred_lifetime: int = 0,
                  valid_lifetime: int = 0, options: list[Option] | None = None):
@@ -95,6 +81,9 @@ class IAPrefixOption(ContainerOption):
     def save_data(self) -> bytes:
         return (self.header_struct.pack(self.preferred_lifetime, self.valid_lifetime, self.prefix.prefixlen,
                                         self.prefix.network_address.packed) + save_options(self.options))
+
+    # save_data() above keeps the container layout: the header, then the options
+    validated_data_length = ContainerOption.validated_data_length
 
     def validate(self) -> None:
         if not isinstance(self.prefix, IPv6Network):
