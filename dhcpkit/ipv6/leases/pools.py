@@ -125,7 +125,9 @@ class AddressRange(Pool):
         self.pool_id = f'na {first}-{last}'
 
     def resource_at(self, index: int) -> str:
-        return address_text(IPv6Address(self._first + index))
+        # Straight from the integer to the text: the same as address_text(IPv6Address(...)) without the object
+        text = socket.inet_ntop(socket.AF_INET6, (self._first + index).to_bytes(16, 'big'))
+        return text if '.' not in text else address_text(IPv6Address(self._first + index))
 
     def contains(self, resource: str) -> bool:
         try:
@@ -156,7 +158,11 @@ class PrefixRange(Pool):
         self.pool_id = f'pd {aggregate}/{delegated_length}'
 
     def resource_at(self, index: int) -> str:
-        return f'{address_text(IPv6Address(self._base + index * self._step))}/{self.delegated_length}'
+        address = self._base + index * self._step
+        text = socket.inet_ntop(socket.AF_INET6, address.to_bytes(16, 'big'))
+        if '.' in text:
+            text = address_text(IPv6Address(address))
+        return f'{text}/{self.delegated_length}'
 
     def contains(self, resource: str) -> bool:
         try:

@@ -43,6 +43,10 @@ PROBES = 64
 #: Pools up to this size may be scanned whole when probing finds nothing free
 SCAN_LIMIT = 1 << 20
 
+# The lifecycle event of each client message (a Solicit depends on Rapid Commit, see event_for)
+_EVENTS = {RequestMessage: LeaseEvent.REQUEST, RenewMessage: LeaseEvent.RENEW, RebindMessage: LeaseEvent.REBIND,
+           ReleaseMessage: LeaseEvent.RELEASE, DeclineMessage: LeaseEvent.DECLINE}
+
 
 class PoolOptionHandler(OptionHandler):
     """
@@ -63,6 +67,9 @@ class PoolOptionHandler(OptionHandler):
         if preferred_lifetime > valid_lifetime:
             raise ValueError("preferred-lifetime may not be longer than valid-lifetime")
         self.link = link
+        # The link test of every transaction, as integers: `address in self.link` costs several times more
+        self._link_network = int(link.network_address)
+        self._link_mask = int(link.netmask)
         self.pool = pool
         self.preferred_lifetime = preferred_lifetime
         self.valid_lifetime = valid_lifetime
@@ -123,9 +130,11 @@ class PoolOptionHandler(OptionHandler):
     # The transaction
 
     def handle(self, bundle: TransactionBundle) -> None:
-        ias = [ia for ia in bundle.get_unanswered_ia_options() if isinstance(ia, self.ia_class)]
+        ia_class = self.ia_class
+        ias = [ia for ia in bundle.get_unanswered_ia_options() if isinstance(ia, ia_class)]
         confirm = isinstance(bundle.request, ConfirmMessage)
-        if not (ias or confirm) or self.store is None or bundle.get_link_address() not in self.link:
+        if (not (ias or confirm) or self.store is None
+                or int(bundle.get_link_address()) & self._link_mask != self._link_network):
             return
         client_id = bundle.request.get_option_of_type(ClientIdOption)
         if client_id is None or client_id.duid is None:
@@ -165,8 +174,7 @@ class PoolOptionHandler(OptionHandler):
         request = bundle.request
         if isinstance(request, SolicitMessage):
             return LeaseEvent.REQUEST if isinstance(bundle.response, ReplyMessage) else LeaseEvent.SOLICIT
-        return {RequestMessage: LeaseEvent.REQUEST, RenewMessage: LeaseEvent.RENEW, RebindMessage: LeaseEvent.REBIND,
-                ReleaseMessage: LeaseEvent.RELEASE, DeclineMessage: LeaseEvent.DECLINE}.get(type(request))
+        return _EVENTS.get(type(request))
 
     def answer_ia(self, ia: IANAOption | IAPDOption, duid: bytes, event: LeaseEvent, now: int,
                   pending: list[Any]) -> IANAOption | IAPDOption | None:
@@ -184,9 +192,12 @@ class PoolOptionHandler(OptionHandler):
         if now - self._last_purge > OFFER_TIME:
             self._last_purge = now
             self.purge_offers(now)
-        previous = [lease for lease in self.store.find_by_client(duid, ia.iaid, self.pool.lease_type)
-                    if self.pool.contains(lease.resource)]
-        held = [lease for lease in previous if lease.effective_state(now) == LeaseState.BOUND]
+        previous = self.store.find_by_client(duid, ia.iaid, self.pool.lease_type)
+        if previous:
+            previous = [lease for lease in previous if self.pool.contains(lease.resource)]
+            held = [lease for lease in previous if lease.effective_state(now) == LeaseState.BOUND]
+        else:
+            held = previous  # a new client: nothing to filter
         if event in (LeaseEvent.SOLICIT, LeaseEvent.REQUEST):
             return self.assign(ia, duid, event, held, now, pending, previous)
         if event in (LeaseEvent.RENEW, LeaseEvent.REBIND):
@@ -300,8 +311,8 @@ class PoolOptionHandler(OptionHandler):
         :return: None when it is not available; else OFFERED when it is offered to this IA, or its state in the
                  store (FREE when the store has no record)
         """
-        with self._offers_lock:
-            offer = self._offers.get(resource)
+        # One read of one dict is atomic; the lock keeps the two offer dicts consistent for writers
+        offer = self._offers.get(resource)
         offered_here = False
         if offer is not None and offer[2] > now:
             if offer[0] != duid or offer[1] != iaid:
@@ -326,10 +337,10 @@ class PoolOptionHandler(OptionHandler):
 
         :param previous: the IA's lease records in this pool, newest first
         """
-        with self._offers_lock:
-            offer = self._offer_of.get((duid, ia.iaid))
+        offer = self._offer_of.get((duid, ia.iaid))  # atomic, as in availability()
         preferred = [offer] if offer else []
-        preferred += [resource for resource in self.resources_in(ia) if self.pool.contains(resource)]
+        if ia.options:
+            preferred += [resource for resource in self.resources_in(ia) if self.pool.contains(resource)]
         preferred += [lease.resource for lease in previous]
         checked: set[str] = set()
         yielded: set[str] = set()
