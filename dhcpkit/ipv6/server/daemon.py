@@ -6,8 +6,8 @@ pid file created and every module imported while the process is still root; then
 only then builds the message handler, so that the files its option handlers open (lease databases in the state
 directory) belong to the user that writes them, and start-up and reload run the same code as the same user.
 
-The main thread then does nothing but wait (one selector over the socket and the signal pipe), read packets, hand
-them to the worker threads, and act on signals.
+The main thread then does nothing but wait for signals and act on them, and look at the interfaces now and then: the
+worker threads read the socket themselves (see :mod:`~dhcpkit.ipv6.server.worker`).
 """
 import logging
 import os
@@ -48,13 +48,6 @@ EXIT_FAILURE = 4
 
 #: Seconds between looks at the system's interfaces, to notice addresses and interfaces that come and go
 REFRESH_INTERVAL = 60.0
-
-#: Seconds the main thread waits after reading the socket before it looks again. Every wake-up of the main thread
-#: hands the interpreter lock back and forth with the worker threads (two context switches at least), so under load
-#: reading a few datagrams at a time, and letting a worker handle them back to back, costs far less CPU per packet
-#: than reading each one the moment it arrives: about 15 % of the server's CPU per exchange at 1,200 exchanges/s in
-#: benchmarks/perfdhcp. A client waits a second for an answer; a millisecond more does not matter to it.
-RECEIVE_PACING = 0.001
 
 #: Seconds to wait for packets in flight when stopping
 SHUTDOWN_TIMEOUT = 30.0
@@ -180,7 +173,7 @@ class Daemon:
         self.handler = handler_class(self.config)
 
         self.worker = Worker(self.handler, self.statistics, self.listener.send, server['threads'],
-                             server['queue-size'], self.runaway, on_runaway=self._wake)
+                             server['queue-size'], self.runaway, on_runaway=self._wake, source=self.listener)
         logger.info("Ready: serving %d interface(s) with %d thread(s)", len(self.listener.interfaces),
                     server['threads'])
 
@@ -197,27 +190,19 @@ class Daemon:
 
     def loop(self) -> int:
         """
-        Wait for packets and signals until a stop signal or the runaway protection ends it.
+        Wait for signals until a stop signal or the runaway protection ends it; the worker threads serve meanwhile.
 
         :return: the exit status
         """
         assert self.listener is not None and self.worker is not None and self.signals is not None
         with selectors.DefaultSelector() as selector:
             selector.register(self.signals.fileno(), selectors.EVENT_READ, 'signals')
-            selector.register(self.listener.fileno(), selectors.EVENT_READ, 'socket')
             next_refresh = time.monotonic() + REFRESH_INTERVAL
             while True:
-                events = selector.select(max(0.0, next_refresh - time.monotonic()))
-                # Signals first: a stop must not wait behind a flood of packets
-                for key, _mask in sorted(events, key=lambda event: event[0].data != 'signals'):
-                    if key.data == 'signals':
-                        exit_code = self.handle_signals()
-                        if exit_code is not None:
-                            return exit_code
-                    else:
-                        self.worker.submit_all(self.listener.receive(shed_solicits=self.worker.full))
-                        # Let more datagrams gather before reading again (see RECEIVE_PACING)
-                        time.sleep(RECEIVE_PACING)
+                if selector.select(max(0.0, next_refresh - time.monotonic())):
+                    exit_code = self.handle_signals()
+                    if exit_code is not None:
+                        return exit_code
                 if self.runaway.tripped:
                     logger.critical("More than %d unexpected exceptions within %g seconds: exiting so that a "
                                     "supervisor can restart the server", self.runaway.max_exceptions,
@@ -295,6 +280,7 @@ class Daemon:
         :param drain: wait for packets in flight; False when stopping because things are going wrong
         """
         if self.worker is not None:
+            self.worker.stop_reading()
             finished = drain and self.worker.drain(SHUTDOWN_TIMEOUT)
             if drain and not finished:
                 logger.warning("%d packet(s) still in flight after %g seconds; stopping anyway",

@@ -1,25 +1,28 @@
 """
-The worker threads: validate a received message, let the message handler answer it, send the answer.
+The worker threads: read requests from the socket, validate them, let the message handler answer, send the answers.
 
-Handling can wait (on the configuration lock during a reload, on the lease database), so it runs in a thread pool and
-the main thread keeps reading the socket. Packets wait in one bounded queue that the pool's threads take from. The
-hand-off costs two context switches per packet whatever we do, so it does nothing else: the queue is two deques under
-a plain lock, and idle threads sleep in :class:`queue.SimpleQueue` (implemented in C) until the main thread puts one
-wake-up in it for every packet it queued.
+The threads of the pool take turns at the socket (the leader/follower pattern): the one thread that holds the
+reader's turn waits for the socket, reads what has arrived, queues it and takes a batch from the queue; it then hands
+the turn to the next idle thread and handles its batch, while the next one waits for the socket or takes the next
+batch from the queue. So a packet is read, handled and answered by one thread, and the main thread only waits for
+signals: there is no hand-off between a listening thread and a handling thread, which cost two context switches and
+two hand-overs of the interpreter lock per packet. The pool still matters: a thread waiting on the lease database,
+or on the configuration lock during a reload, leaves the socket to the others.
 
-When the server falls behind it sheds load where that costs clients least: threads take packets that continue an
-exchange (Requests, Renews, ...) before Solicits, which only start one; when the queue is full the OLDEST waiting
-packet is dropped to make room, the oldest Solicit first: its client has probably retransmitted already, and the
-newest packets are the ones whose clients are still listening. Every drop is counted. Unexpected exceptions are
-logged, counted and fed to :class:`~dhcpkit.ipv6.server.runaway.RunawayProtection`.
+Packets wait in one bounded queue. When the server falls behind it sheds load where that costs clients least:
+threads take packets that continue an exchange (Requests, Renews, ...) before Solicits, which only start one; when
+the queue is full the OLDEST waiting packet is dropped to make room, the oldest Solicit first: its client has
+probably retransmitted already, and the newest packets are the ones whose clients are still listening. Every drop is
+counted. Unexpected exceptions are logged, counted and fed to :class:`~dhcpkit.ipv6.server.runaway.RunawayProtection`.
 """
 import logging
-import queue
+import os
+import select
 import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Protocol
 
 from dhcpkit.ipv6.message_handlers import MessageHandler
 from dhcpkit.ipv6.server.log_limits import LogLimiter
@@ -28,7 +31,8 @@ from dhcpkit.ipv6.server.runaway import RunawayProtection
 from dhcpkit.ipv6.server.statistics import Statistics
 from dhcpkit.protocol_element import ValidationError
 
-__all__ = ['Worker', 'WaitingPackets', 'MAX_QUEUE_WAIT', 'CONTINUATIONS_PER_SOLICIT']
+__all__ = ['Worker', 'PacketSource', 'WaitingPackets', 'MAX_QUEUE_WAIT', 'CONTINUATIONS_PER_SOLICIT', 'TAKE_BATCH',
+           'RECEIVE_PACING']
 
 #: Seconds a packet may wait for a thread. Clients retransmit after a second (SOL_TIMEOUT and REQ_TIMEOUT in RFC 8415
 #: section 7.6), so by then the same request is in the queue again, newer: the old copy is dropped instead of being
@@ -41,7 +45,30 @@ DRAIN_POLL_INTERVAL = 0.005
 #: While both wait, a thread takes this many packets that continue an exchange for every Solicit it takes
 CONTINUATIONS_PER_SOLICIT = 3
 
+#: The most packets one thread takes from the queue at a time. A thread takes its share of what waits among the idle
+#: threads, up to this many: several at a time save a hand-over of the reader's turn per packet under load, and
+#: sharing keeps idle threads from watching one thread work through a queue while it waits for the lease database.
+TAKE_BATCH = 8
+
+#: Seconds the reading thread waits, once the socket has something, before it reads: under load a few more datagrams
+#: arrive meanwhile, and one wake-up then serves all of them instead of one each. A client waits a second for an
+#: answer; a millisecond more does not matter to it.
+RECEIVE_PACING = 0.001
+
+#: Milliseconds a reading thread waits for the socket before it looks at the worker's state again
+POLL_TIMEOUT = 500
+
 logger = logging.getLogger(__name__)
+
+
+class PacketSource(Protocol):
+    """Where the worker's threads read packets: the :class:`~dhcpkit.ipv6.server.listener.Listener`."""
+
+    def fileno(self) -> int:
+        """:return: the socket's file descriptor, to wait for"""
+
+    def receive(self, limit: int = ..., shed_solicits: bool = False) -> list[ReceivedPacket]:
+        """Read what has arrived without blocking; see :meth:`~dhcpkit.ipv6.server.listener.Listener.receive`."""
 
 
 class WaitingPackets:
@@ -97,7 +124,8 @@ class WaitingPackets:
 
 class Worker:
     """
-    A thread pool whose threads take packets from one bounded queue that drops its oldest packet when full.
+    A thread pool whose threads take turns reading the socket and handle packets from one bounded queue that drops
+    its oldest packet when full.
 
     :ivar handler: the message handler
     :ivar queue_size: the most packets waiting for a thread (packets being handled are not counted)
@@ -106,7 +134,7 @@ class Worker:
 
     def __init__(self, handler: MessageHandler, statistics: Statistics, send: Callable[[OutgoingPacket], None],
                  threads: int, queue_size: int, runaway: RunawayProtection,
-                 on_runaway: Callable[[], None] = lambda: None):
+                 on_runaway: Callable[[], None] = lambda: None, source: PacketSource | None = None):
         """
         :param handler: the message handler
         :param statistics: the counters to update
@@ -115,6 +143,7 @@ class Worker:
         :param queue_size: the most packets waiting for a thread
         :param runaway: the exception rate limit
         :param on_runaway: called (from a worker thread) when the limit trips, to wake up the main thread
+        :param source: where the threads read packets; without one, packets only come from :meth:`submit_all`
         """
         self.handler = handler
         self.statistics = statistics
@@ -122,14 +151,27 @@ class Worker:
         self.queue_size = queue_size
         self.runaway = runaway
         self.on_runaway = on_runaway
+        self.source = source
         self._send_failure_log = LogLimiter()
         self._waiting = WaitingPackets()
         self._busy = 0
+        self._busy_threads = 0
         self._stopping = False
+        self._reading = source is not None
         # Guards _waiting, _busy and _stopping, for a few operations at a time
         self._lock = threading.Lock()
-        # One wake-up per queued packet, and one per thread to stop it
-        self._wake_ups: queue.SimpleQueue[None] = queue.SimpleQueue()
+        # The reader's turn: its holder waits for the socket or takes from the queue; idle threads wait for it here
+        self._reader_turn = threading.Lock()
+        # Written to when packets are queued from outside (tests, tools) and when stopping, to end a wait early
+        self._wake_read, self._wake_write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+        self._wake_poll = select.poll()
+        self._wake_poll.register(self._wake_read, select.POLLIN)
+        self._source_poll = select.poll()
+        self._source_poll.register(self._wake_read, select.POLLIN)
+        self._source_fd = -1
+        if source is not None:
+            self._source_fd = source.fileno()
+            self._source_poll.register(self._source_fd, select.POLLIN)
         self._threads = threads
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix='dhcpkit-worker')
         for _thread in range(threads):
@@ -146,6 +188,8 @@ class Worker:
         with self._lock:
             return len(self._waiting) + self._busy
 
+    # Queueing
+
     def submit(self, packet: ReceivedPacket) -> bool:
         """
         Queue a packet for a worker thread.
@@ -157,12 +201,17 @@ class Worker:
 
     def submit_all(self, packets: Iterable[ReceivedPacket]) -> int:
         """
-        Queue packets for the worker threads in one go (one lock, one wake-up), dropping the oldest waiting packets
-        when the queue overflows.
+        Queue packets for the worker threads in one go, dropping the oldest waiting packets when the queue overflows.
 
         :param packets: the received packets, oldest first
         :return: how many were queued
         """
+        queued = self._queue(packets)
+        if queued:
+            self._wake()
+        return queued
+
+    def _queue(self, packets: Iterable[ReceivedPacket]) -> int:
         dropped: list[ReceivedPacket] = []
         queued = 0
         with self._lock:
@@ -173,8 +222,6 @@ class Worker:
                     dropped.append(self._waiting.drop_oldest())
                 self._waiting.append(packet)
                 queued += 1
-        for _packet in range(queued - len(dropped)):
-            self._wake_ups.put(None)
         for packet in dropped:
             self.queue_full(packet)
         return queued
@@ -189,29 +236,81 @@ class Worker:
         logger.debug("Dropping the oldest waiting packet, from %s: %d packets were waiting", packet.source,
                      self.queue_size)
 
+    def _wake(self) -> None:
+        """End the wait of the thread that holds the reader's turn."""
+        try:
+            os.write(self._wake_write, b'\0')
+        except (BlockingIOError, InterruptedError):
+            pass  # the pipe is full of wake-ups already
+
+    def _take_batch(self) -> list[ReceivedPacket]:
+        """Take this thread's share of the waiting packets (see :data:`TAKE_BATCH`), dropping those that waited too
+        long."""
+        batch: list[ReceivedPacket] = []
+        stale = 0
+        now = time.monotonic()
+        with self._lock:
+            waiting = self._waiting
+            idle_threads = max(1, self._threads - self._busy_threads)
+            share = min(TAKE_BATCH, -(-len(waiting) // idle_threads))
+            while waiting and len(batch) < share:
+                packet = waiting.take()
+                if now - packet.received_at > MAX_QUEUE_WAIT:
+                    stale += 1
+                else:
+                    batch.append(packet)
+            if batch:
+                self._busy += len(batch)
+                self._busy_threads += 1
+        if stale:
+            self.statistics.increment('dropped-stale', stale)
+        return batch
+
+    # The threads
+
     def _serve(self) -> None:
-        """The loop of one pool thread: take the oldest waiting packet, handle it, repeat until shut down."""
-        wait = self._wake_ups.get
+        """The loop of one pool thread: take the reader's turn, get a batch, pass the turn on, handle the batch."""
         while True:
-            wait()
+            with self._reader_turn:
+                batch = self._take_batch()
+                if not batch:
+                    with self._lock:
+                        if self._stopping and not self._waiting:
+                            return
+                    self._wait_and_read()
+                    batch = self._take_batch()
+            if batch:
+                self._handle_batch(batch)
+
+    def _wait_and_read(self) -> None:
+        """Wait (holding the reader's turn) until the socket has packets or someone wakes us, and queue them."""
+        reading = self._reading
+        for fd, _events in (self._source_poll if reading else self._wake_poll).poll(POLL_TIMEOUT):
+            if fd == self._wake_read:
+                if not self._stopping:  # when stopping, the pipe stays readable so that every thread sees it
+                    try:
+                        os.read(self._wake_read, 4096)
+                    except (BlockingIOError, InterruptedError):
+                        pass
+            elif reading and self.source is not None:
+                time.sleep(RECEIVE_PACING)
+                try:
+                    self._queue(self.source.receive(shed_solicits=self.full))
+                except Exception:
+                    self.report_exception("receiving packets")
+
+    def _handle_batch(self, batch: list[ReceivedPacket]) -> None:
+        try:
+            for packet in batch:
+                try:
+                    self.process(packet)
+                except Exception:
+                    self.report_exception(f"handling {type(packet.message).__name__} from {packet.source} on "
+                                          f"{packet.interface.name}")
+        finally:
             with self._lock:
-                if not self._waiting:
-                    if self._stopping:
-                        return
-                    continue  # its packet was dropped to make room, or another thread took it
-                packet = self._waiting.take()
-                self._busy += 1
-            try:
-                if time.monotonic() - packet.received_at > MAX_QUEUE_WAIT:
-                    self.statistics.increment('dropped-stale')
-                    continue
-                self.process(packet)
-            except Exception:
-                self.report_exception(f"handling {type(packet.message).__name__} from {packet.source} on "
-                                      f"{packet.interface.name}")
-            finally:
-                with self._lock:
-                    self._busy -= 1
+                self._busy -= len(batch)
+                self._busy_threads -= 1
 
     def process(self, packet: ReceivedPacket) -> None:
         """
@@ -262,6 +361,13 @@ class Worker:
         if self.runaway.record():
             self.on_runaway()
 
+    # Stopping
+
+    def stop_reading(self) -> None:
+        """Stop reading the socket (when stopping: what was read is still handled, nothing new is taken in)."""
+        self._reading = False
+        self._wake()
+
     def drain(self, timeout: float) -> bool:
         """
         Wait until no packet is waiting or being handled. Only used when stopping, so it simply looks again every
@@ -283,11 +389,20 @@ class Worker:
 
         :param wait: handle the packets still waiting first; otherwise drop them
         """
+        self._reading = False
         with self._lock:
             self._stopping = True
             if not wait:
                 self._waiting.clear()
-        # Every thread ends when it wakes up to an empty queue; the queued packets' wake-ups come first
-        for _thread in range(self._threads):
-            self._wake_ups.put(None)
+        # Every thread ends when it finds the queue empty; the pipe stays readable so that none waits for long
+        self._wake()
         self._executor.shutdown(wait=wait)
+        if wait:
+            self._close_pipe()
+
+    def _close_pipe(self) -> None:
+        for fd in (self._wake_read, self._wake_write):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
