@@ -15,7 +15,9 @@ class RWLock:
     """Many readers or one writer. Use the :meth:`read_lock` and :meth:`write_lock` context managers."""
 
     def __init__(self) -> None:
-        self._condition = threading.Condition(threading.Lock())
+        # Readers enter through the condition's lock itself: its C context manager costs less than the Condition's
+        self._lock = threading.Lock()
+        self._condition = threading.Condition(self._lock)
         self._readers = 0
         self._writer_active = False
         self._writers_waiting = 0
@@ -24,16 +26,16 @@ class RWLock:
 
     def acquire_read(self) -> None:
         """Block until no writer holds or waits for the lock, then count this thread as a reader."""
-        with self._condition:
+        with self._lock:
             while self._writer_active or self._writers_waiting:
                 self._condition.wait()
             self._readers += 1
 
     def release_read(self) -> None:
-        """Stop being a reader; wake a waiting writer when this was the last one."""
-        with self._condition:
+        """Stop being a reader; wake a waiting writer when this was the last one (only writers wait for that)."""
+        with self._lock:
             self._readers -= 1
-            if self._readers == 0:
+            if self._readers == 0 and self._writers_waiting:
                 self._condition.notify_all()
 
     def acquire_write(self) -> None:

@@ -57,3 +57,22 @@ def test_lock_is_released_when_the_block_raises() -> None:
             raise RuntimeError('boom')
     with lock.write_lock():  # would block forever if either were still held
         pass
+
+
+def test_writer_waits_for_the_last_of_several_readers() -> None:
+    lock = RWLock()
+    entered = threading.Event()
+    lock.acquire_read()
+    lock.acquire_read()
+
+    def write() -> None:
+        with lock.write_lock():
+            entered.set()
+    writer = threading.Thread(target=write)
+    writer.start()
+    time.sleep(0.05)
+    lock.release_read()
+    assert not entered.wait(0.05)  # one reader is still inside
+    lock.release_read()  # the last reader wakes the waiting writer
+    assert entered.wait(10)
+    writer.join(timeout=10)

@@ -20,6 +20,8 @@ SomeOption = TypeVar('SomeOption', bound=Option)
 
 IAOption = IANAOption | IATAOption | IAPDOption
 
+_IA_CLASSES = (IANAOption, IATAOption, IAPDOption)
+
 
 class TransactionBundle:
     """
@@ -86,9 +88,11 @@ class TransactionBundle:
 
         :return: the unanswered IA options
         """
-        return [option for option in self.request.options
-                if isinstance(option, (IANAOption, IATAOption, IAPDOption))
-                and not any(option is handled for handled in self.handled_options)]
+        ias = [option for option in self.request.options if isinstance(option, _IA_CLASSES)]
+        if not self.handled_options:
+            return ias
+        handled = {id(option) for option in self.handled_options}
+        return [option for option in ias if id(option) not in handled]
 
     def get_unanswered_iana_options(self) -> list[IANAOption]:
         """:return: the unanswered IA_NA options"""
@@ -153,3 +157,14 @@ class TransactionBundle:
         """
         oro = self.request.get_option_of_type(OptionRequestOption)
         return set(oro.requested_options) if oro else set()
+
+    def option_requested(self, option_type: int) -> bool:
+        """
+        Whether the client asked for an option code in its Option Request option: what
+        :meth:`requested_option_types` tells, without building a set for one question.
+
+        :param option_type: the option code
+        :return: whether it was asked for
+        """
+        oro = self.request.get_option_of_type(OptionRequestOption)
+        return oro is not None and option_type in oro.requested_options

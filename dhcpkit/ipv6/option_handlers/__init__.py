@@ -115,7 +115,7 @@ class SimpleOptionHandler(OptionHandler):
         response = bundle.response
         if response is None or not response.may_contain(self.option):
             return
-        if self.always_send or self.option.option_type in bundle.requested_option_types():
+        if self.always_send or bundle.option_requested(self.option.option_type):
             response.options.append(self.option)
 
 
