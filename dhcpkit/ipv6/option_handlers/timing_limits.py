@@ -43,6 +43,8 @@ class TimingLimitsOptionHandler(OptionHandler):
         self.min_t2 = min_t2
         self.max_t2 = max_t2
         self.factor_t2 = factor_t2
+        # Pools give the same few lifetimes in every reply: their timers are worked out once
+        self._timers: dict[int, tuple[int, int]] = {}
 
     @classmethod
     def from_config(cls, section: ConfigSection,
@@ -78,15 +80,23 @@ class TimingLimitsOptionHandler(OptionHandler):
     def post(self, bundle: TransactionBundle) -> None:
         if bundle.response is None:
             return
+        ia_class, lease_class = self.ia_class, self.lease_class
         for option in bundle.response.options:
-            if not isinstance(option, self.ia_class):
+            if not isinstance(option, ia_class):
                 continue
             lifetimes = [lease.preferred_lifetime for lease in option.options
-                         if isinstance(lease, self.lease_class) and lease.valid_lifetime > 0]
+                         if isinstance(lease, lease_class) and lease.valid_lifetime > 0]
             if not lifetimes:
                 option.t1 = option.t2 = 0
-            else:
-                option.t1, option.t2 = self.timers_for(min(lifetimes))
+                continue
+            shortest = min(lifetimes)
+            timers = self._timers.get(shortest)
+            if timers is None:
+                timers = self.timers_for(shortest)
+                # A subclass's own timers_for is asked every time: it may not be a plain function of the lifetime
+                if len(self._timers) < 64 and type(self).timers_for is TimingLimitsOptionHandler.timers_for:
+                    self._timers[shortest] = timers
+            option.t1, option.t2 = timers
 
 
 class IANATimingLimitsOptionHandler(TimingLimitsOptionHandler):

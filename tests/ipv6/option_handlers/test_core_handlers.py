@@ -385,6 +385,25 @@ def test_timing_limits_clamp_infinite_lifetimes() -> None:
     assert IANATimingLimitsOptionHandler(max_t1=3600, max_t2=7200).timers_for(INFINITY) == (3600, 7200)
 
 
+def test_timing_limits_remembered_per_lifetime_but_a_subclass_is_asked_every_time() -> None:
+    def options() -> list[Option]:
+        return [IANAOption(IAID, 0, 0, [IAAddressOption(ADDRESS, 3600, 7200)]),
+                IANAOption(b'\x00\x00\x00\x09', 0, 0, [IAAddressOption(ADDRESS + 1, 1000, 2000)])]
+    handler = IANATimingLimitsOptionHandler()
+    assert timed_response(handler, options()) == [(1800, 2880), (500, 800)]
+    assert timed_response(handler, options()) == [(1800, 2880), (500, 800)]
+
+    class Counting(IANATimingLimitsOptionHandler):
+        asked = 0
+
+        def timers_for(self, shortest_preferred: int) -> tuple[int, int]:
+            Counting.asked += 1
+            return Counting.asked, Counting.asked
+    counting = Counting()
+    assert timed_response(counting, options()) == [(1, 1), (2, 2)]
+    assert timed_response(counting, options()) == [(3, 3), (4, 4)]
+
+
 # The core handlers together, through the standard message handler
 
 def test_whole_server_release() -> None:
