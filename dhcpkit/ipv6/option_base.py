@@ -19,7 +19,8 @@ from dhcpkit.protocol_element import (MAX_NESTING_DEPTH, MalformedInputError, Pr
 from dhcpkit.registry import Registry
 
 __all__ = [
-    'Option', 'UnknownOption', 'option_registry', 'parse_options', 'save_options', 'validate_option_list',
+    'Option', 'UnknownOption', 'option_registry', 'parse_options', 'save_options', 'save_options_after',
+    'validate_option_list', 'is_unicast_address',
     'EmptyOption', 'UnsignedIntegerOption', 'OpaqueOption', 'AddressListOption', 'DomainListOption',
     'OptionCodeListOption', 'ContainerOption', 'StringOption', 'SingleDomainNameOption',
 ]
@@ -324,6 +325,20 @@ def is_unicast_address(address: IPv6Address) -> bool:
     return value > 1 and value >> 120 != 0xff
 
 
+def save_options_after(header: bytes, options: Sequence[Option]) -> bytes:
+    """
+    Return a container's header followed by its options in wire format; a container without options (such as most IA
+    Address options) gets its header back without building an empty list.
+
+    :param header: the fixed part of the option data
+    :param options: the contained options
+    :return: the option data
+    """
+    if not options and type(options) is list:
+        return header
+    return header + b''.join([option.save() for option in options])
+
+
 class EmptyOption(Option):
     """An option without data, whose presence is the whole message (such as Rapid Commit)."""
 
@@ -600,13 +615,13 @@ class ContainerOption(Option):
             header = self.header_struct.pack(*header_values(self))
         else:
             header = self.header_struct.pack(*[getattr(self, name) for name in self.header_names])
-        return header + b''.join([option.save() for option in self.options])
+        return save_options_after(header, self.options)
 
     def validated_data_length(self) -> int:
         if not self.header_validated:
             return len(self.save_data())
         options = self.options
-        if not options:
+        if not options and type(options) is list:
             return self.header_struct.size
         return self.header_struct.size + sum([option.validated_length() for option in options])
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from dhcpkit.ipv6.duids import DUID
 from dhcpkit.ipv6.option_base import (ContainerOption, EmptyOption, OpaqueOption, Option,
                                       OptionCodeListOption, UnknownOption, UnsignedIntegerOption, is_unicast_address,
-                                      option_registry, parse_options, save_options)
+                                      option_registry, parse_options, save_options, save_options_after)
 from dhcpkit.protocol_element import MalformedInputError, ValidationError
 
 if TYPE_CHECKING:
@@ -133,6 +133,14 @@ class IAWithTimersOption(ContainerOption):
         self.iaid, self.t1, self.t2 = _ia_header.unpack_from(buffer, offset)
         self.options = parse_options(buffer, offset + 12, offset + length, type(self).__name__, self.option_space)
 
+    def save_data(self) -> bytes:
+        # ContainerOption.save_data with the header packed from the attributes directly
+        header = _ia_header.pack(self.iaid, self.t1, self.t2)
+        return save_options_after(header, self.options)
+
+    # save_data() above keeps the container layout: the header, then the options
+    validated_data_length = ContainerOption.validated_data_length
+
     def validate(self) -> None:
         validate_iaid(self, self.iaid)
         validate_timers(self, self.t1, self.t2)
@@ -225,8 +233,8 @@ class IAAddressOption(ContainerOption):
         self.options = parse_options(buffer, offset + 24, offset + length, 'IAAddressOption')
 
     def save_data(self) -> bytes:
-        return (self.header_struct.pack(self.address.packed, self.preferred_lifetime, self.valid_lifetime)
-                + b''.join([option.save() for option in self.options]))
+        header = self.header_struct.pack(self.address.packed, self.preferred_lifetime, self.valid_lifetime)
+        return save_options_after(header, self.options)
 
     # save_data() above keeps the container layout: the header, then the options
     validated_data_length = ContainerOption.validated_data_length

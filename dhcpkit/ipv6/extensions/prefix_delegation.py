@@ -6,7 +6,7 @@ from struct import Struct
 
 from dhcpkit.ipv6.messages import (AdvertiseMessage, RebindMessage, ReleaseMessage, RenewMessage, ReplyMessage,
                                    RequestMessage, SolicitMessage, allow_in_messages)
-from dhcpkit.ipv6.option_base import ContainerOption, Option, parse_options, save_options
+from dhcpkit.ipv6.option_base import ContainerOption, Option, parse_options, save_options_after
 from dhcpkit.ipv6.options import STATUS_NOPREFIXAVAIL, IAWithTimersOption, StatusCodeOption, validate_lifetimes
 from dhcpkit.protocol_element import MalformedInputError, ValidationError
 
@@ -79,8 +79,9 @@ class IAPrefixOption(ContainerOption):
         self.options = parse_options(buffer, offset + 25, offset + length, 'IAPrefixOption')
 
     def save_data(self) -> bytes:
-        return (self.header_struct.pack(self.preferred_lifetime, self.valid_lifetime, self.prefix.prefixlen,
-                                        self.prefix.network_address.packed) + save_options(self.options))
+        header = self.header_struct.pack(self.preferred_lifetime, self.valid_lifetime, self.prefix.prefixlen,
+                                         self.prefix.network_address.packed)
+        return save_options_after(header, self.options)
 
     # save_data() above keeps the container layout: the header, then the options
     validated_data_length = ContainerOption.validated_data_length
