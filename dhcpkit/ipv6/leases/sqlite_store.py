@@ -437,9 +437,14 @@ class SQLiteLeaseStore(LeaseStore):
             self.sync_mode = sync
 
     def close(self) -> None:
+        """Commit what is still queued (a worker may hold back the commit of a batch), then close the database."""
         with self._lock:
             self._closed = True
         with self._commit_lock:
+            with self._lock:
+                batch, self._pending = self._pending, []
+            if batch:
+                self._commit(batch)
             self._connection.close()
 
 

@@ -17,6 +17,7 @@ from dhcpkit.ipv6 import INFINITY
 from dhcpkit.ipv6.config import ConfigSection
 from dhcpkit.ipv6.extensions.prefix_delegation import IAPDOption, IAPrefixOption
 from dhcpkit.ipv6.leases import FOREVER, Lease, LeaseStore
+from dhcpkit.ipv6.leases.deferred import sync_or_defer
 from dhcpkit.ipv6.leases.lifecycle import LeaseAction, LeaseEvent, LeaseState, transition
 from dhcpkit.ipv6.leases.pools import AddressRange, Pool, PrefixRange, address_of, network_of
 from dhcpkit.ipv6.leases.sqlite_store import open_lease_store, release_lease_store
@@ -159,11 +160,12 @@ class PoolOptionHandler(OptionHandler):
     def post(self, bundle: TransactionBundle) -> None:
         """
         Make this transaction's lease changes durable before the response can leave: one commit for all of them
-        (and for other threads' changes waiting at the same moment).
+        (and for other threads' changes waiting at the same moment), now or, when the worker defers it, just before
+        the worker sends the response (see :mod:`dhcpkit.ipv6.leases.deferred`).
         """
         pending = bundle.handler_data.get(PENDING_LEASE_CHANGES)
         if pending and self.store is not None:
-            self.store.sync(pending)
+            sync_or_defer(self.store, pending)
 
     @staticmethod
     def event_for(bundle: TransactionBundle) -> LeaseEvent | None:

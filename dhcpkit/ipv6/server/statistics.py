@@ -23,12 +23,14 @@ COUNTERS = (
     'send-failed',         # the kernel refused to send a reply (no route, the address went away)
     'dropped-kernel',      # the kernel's receive buffer was full: the server was behind by more than a burst
     'dropped-stale',       # waited in the queue longer than a client waits for an answer
+    'not-durable',         # answered, but its lease changes could not be committed, so the reply was not sent
+    'reader-taken-over',   # a thread took the reader's turn from one that spent too long on one packet
 )
 
 
 class Statistics:
     """
-    Counters that the main thread (receiving) and every worker thread (handling) add to several times per packet.
+    Counters that every worker thread (reading, handling, sending) adds to several times per packet.
 
     Each thread counts in its own dictionary, so an increment takes no lock and never makes another thread wait;
     reading adds up the dictionaries of every thread that ever counted. A reading taken while threads count may miss

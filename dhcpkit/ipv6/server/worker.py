@@ -1,13 +1,19 @@
 """
 The worker threads: read requests from the socket, validate them, let the message handler answer, send the answers.
 
-The threads of the pool take turns at the socket (the leader/follower pattern): the one thread that holds the
-reader's turn waits for the socket, reads what has arrived, queues it and takes a batch from the queue; it then hands
-the turn to the next idle thread and handles its batch, while the next one waits for the socket or takes the next
-batch from the queue. So a packet is read, handled and answered by one thread, and the main thread only waits for
-signals: there is no hand-off between a listening thread and a handling thread, which cost two context switches and
-two hand-overs of the interpreter lock per packet. The pool still matters: a thread waiting on the lease database,
-or on the configuration lock during a reload, leaves the socket to the others.
+The threads of the pool take turns at the socket (the leader/follower pattern). The one thread that holds the
+reader's turn waits for the socket, reads what has arrived into the queue and answers up to :data:`TAKE_BATCH`
+packets from it in a row; then it passes the turn on, and while the next thread reads and answers, it commits the
+lease changes of its batch in one go and sends the replies. So a packet is read, answered and sent by one thread, the
+main thread only waits for signals, and only about two threads are busy at a time however many the pool has: each
+more thread that wants the interpreter lock at once costs every thread time, and under the lock one thread answering
+is as fast as several. The rest of the pool is there for when a thread waits: on the disk (the commit happens
+outside the turn), or in a handler on something slow, in which case the next thread in line takes the turn over
+after :data:`STALL_TIME`.
+
+A Reply never leaves before its lease is durable: the pool handlers' commits are deferred
+(:mod:`dhcpkit.ipv6.leases.deferred`) only until the thread that answered has committed them, and a reply whose
+changes could not be committed is not sent (counted as ``not-durable``).
 
 Packets wait in one bounded queue. When the server falls behind it sheds load where that costs clients least:
 threads take packets that continue an exchange (Requests, Renews, ...) before Solicits, which only start one; when
@@ -22,8 +28,9 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Iterable, Protocol
+from typing import Callable, Iterable, NamedTuple, Protocol
 
+from dhcpkit.ipv6.leases.deferred import DeferredCommits, deferring_commits
 from dhcpkit.ipv6.message_handlers import MessageHandler
 from dhcpkit.ipv6.server.log_limits import LogLimiter
 from dhcpkit.ipv6.server.packets import OutgoingPacket, PacketRejected, ReceivedPacket, build_reply, check_request
@@ -32,7 +39,7 @@ from dhcpkit.ipv6.server.statistics import Statistics
 from dhcpkit.protocol_element import ValidationError
 
 __all__ = ['Worker', 'PacketSource', 'WaitingPackets', 'MAX_QUEUE_WAIT', 'CONTINUATIONS_PER_SOLICIT', 'TAKE_BATCH',
-           'RECEIVE_PACING']
+           'RECEIVE_PACING', 'STALL_TIME']
 
 #: Seconds a packet may wait for a thread. Clients retransmit after a second (SOL_TIMEOUT and REQ_TIMEOUT in RFC 8415
 #: section 7.6), so by then the same request is in the queue again, newer: the old copy is dropped instead of being
@@ -45,10 +52,14 @@ DRAIN_POLL_INTERVAL = 0.005
 #: While both wait, a thread takes this many packets that continue an exchange for every Solicit it takes
 CONTINUATIONS_PER_SOLICIT = 3
 
-#: The most packets one thread takes from the queue at a time. A thread takes its share of what waits among the idle
-#: threads, up to this many: several at a time save a hand-over of the reader's turn per packet under load, and
-#: sharing keeps idle threads from watching one thread work through a queue while it waits for the lease database.
+#: The most packets one thread answers in a row while it holds the reader's turn. Several save a hand-over of the turn
+#: per packet under load, and their lease changes are committed together; few enough that the replies of the first
+#: are not held back for long (a packet takes a fraction of a millisecond).
 TAKE_BATCH = 8
+
+#: Seconds the thread holding the reader's turn may spend on one packet before the next thread in line takes the
+#: turn over: a handler that waits on something slow then holds up only its own batch.
+STALL_TIME = 0.1
 
 #: Seconds the reading thread waits, once the socket has something, before it reads: under load a few more datagrams
 #: arrive meanwhile, and one wake-up then serves all of them instead of one each. A client waits a second for an
@@ -122,6 +133,14 @@ class WaitingPackets:
         self.continuations.clear()
 
 
+class _Answered(NamedTuple):
+    """A packet answered under the reader's turn, whose reply waits for its lease changes to be committed."""
+
+    packet: ReceivedPacket
+    outgoing: OutgoingPacket | None
+    deferred: DeferredCommits
+
+
 class Worker:
     """
     A thread pool whose threads take turns reading the socket and handle packets from one bounded queue that drops
@@ -155,13 +174,17 @@ class Worker:
         self._send_failure_log = LogLimiter()
         self._waiting = WaitingPackets()
         self._busy = 0
-        self._busy_threads = 0
         self._stopping = False
         self._reading = source is not None
         # Guards _waiting, _busy and _stopping, for a few operations at a time
         self._lock = threading.Lock()
-        # The reader's turn: its holder waits for the socket or takes from the queue; idle threads wait for it here
+        # The reader's turn: its holder waits for the socket and answers a batch from the queue. Its thread is
+        # _turn_holder; since a turn can be taken over (see _take_turn), the lock may be released by another thread.
+        # The one thread next in line watches the holder, the other idle threads wait for _next_in_line.
         self._reader_turn = threading.Lock()
+        self._next_in_line = threading.Lock()
+        self._turn_holder: int | None = None
+        self._answering_since: float | None = None
         # Written to when packets are queued from outside (tests, tools) and when stopping, to end a wait early
         self._wake_read, self._wake_write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self._wake_poll = select.poll()
@@ -243,44 +266,60 @@ class Worker:
         except (BlockingIOError, InterruptedError):
             pass  # the pipe is full of wake-ups already
 
-    def _take_batch(self) -> list[ReceivedPacket]:
-        """Take this thread's share of the waiting packets (see :data:`TAKE_BATCH`), dropping those that waited too
-        long."""
-        batch: list[ReceivedPacket] = []
-        stale = 0
-        now = time.monotonic()
-        with self._lock:
-            waiting = self._waiting
-            idle_threads = max(1, self._threads - self._busy_threads)
-            share = min(TAKE_BATCH, -(-len(waiting) // idle_threads))
-            while waiting and len(batch) < share:
-                packet = waiting.take()
-                if now - packet.received_at > MAX_QUEUE_WAIT:
-                    stale += 1
-                else:
-                    batch.append(packet)
-            if batch:
-                self._busy += len(batch)
-                self._busy_threads += 1
-        if stale:
-            self.statistics.increment('dropped-stale', stale)
-        return batch
-
     # The threads
 
     def _serve(self) -> None:
-        """The loop of one pool thread: take the reader's turn, get a batch, pass the turn on, handle the batch."""
+        """
+        The loop of one pool thread: take the reader's turn, answer a batch, pass the turn on, then commit the
+        batch's lease changes and send its replies while the next thread answers the next batch.
+        """
+        me = threading.get_ident()
         while True:
-            with self._reader_turn:
-                batch = self._take_batch()
-                if not batch:
-                    with self._lock:
-                        if self._stopping and not self._waiting:
-                            return
+            self._take_turn(me)
+            answered: list[_Answered] = []
+            try:
+                with self._lock:
+                    if self._stopping and not self._waiting:
+                        return
+                    idle = not self._waiting
+                if idle:
                     self._wait_and_read()
-                    batch = self._take_batch()
-            if batch:
-                self._handle_batch(batch)
+                answered = self._answer_batch(me)
+            finally:
+                self._pass_turn(me)
+            if answered:
+                self._deliver(answered)
+
+    def _take_turn(self, me: int) -> None:
+        """
+        Wait for the reader's turn. One thread waits next in line and watches the holder: when the holder has been
+        answering one packet for longer than :data:`STALL_TIME` (a handler waiting on something slow), it takes the
+        turn over, so that one slow request cannot hold up everyone else's. The others wait their turn to watch.
+        """
+        with self._next_in_line:
+            while not self._reader_turn.acquire(timeout=STALL_TIME):
+                if self._take_over(me):
+                    return
+        with self._lock:
+            self._turn_holder = me
+
+    def _take_over(self, me: int) -> bool:
+        """:return: whether this thread took the turn over from a holder stuck in one packet"""
+        with self._lock:
+            since = self._answering_since
+            if self._turn_holder is None or since is None or time.monotonic() - since < STALL_TIME:
+                return False
+            self._turn_holder, self._answering_since = me, None
+        self.statistics.increment('reader-taken-over')
+        return True
+
+    def _pass_turn(self, me: int) -> None:
+        """Give the reader's turn to the next thread, unless another took it over meanwhile."""
+        with self._lock:
+            if self._turn_holder != me:
+                return
+            self._turn_holder, self._answering_since = None, None
+        self._reader_turn.release()
 
     def _wait_and_read(self) -> None:
         """Wait (holding the reader's turn) until the socket has packets or someone wakes us, and queue them."""
@@ -299,24 +338,54 @@ class Worker:
                 except Exception:
                     self.report_exception("receiving packets")
 
-    def _handle_batch(self, batch: list[ReceivedPacket]) -> None:
-        try:
-            for packet in batch:
-                try:
-                    self.process(packet)
-                except Exception:
-                    self.report_exception(f"handling {type(packet.message).__name__} from {packet.source} on "
-                                          f"{packet.interface.name}")
-        finally:
-            with self._lock:
-                self._busy -= len(batch)
-                self._busy_threads -= 1
-
-    def process(self, packet: ReceivedPacket) -> None:
+    def _next_packet(self, me: int) -> ReceivedPacket | None:
         """
-        Handle one packet: validate, answer, send. Runs in a worker thread.
+        Take the next packet to answer while this thread holds the reader's turn, dropping those that waited too
+        long; packets stay in the queue until then, so that a thread that takes the turn over finds them.
+
+        :return: the packet, or None when nothing waits or the turn was taken over
+        """
+        stale = 0
+        packet: ReceivedPacket | None = None
+        now = time.monotonic()
+        with self._lock:
+            if self._turn_holder == me:
+                while self._waiting:
+                    candidate = self._waiting.take()
+                    if now - candidate.received_at <= MAX_QUEUE_WAIT:
+                        packet = candidate
+                        self._busy += 1
+                        break
+                    stale += 1
+            self._answering_since = now if packet is not None else None
+        if stale:
+            self.statistics.increment('dropped-stale', stale)
+        return packet
+
+    def _answer_batch(self, me: int) -> list['_Answered']:
+        """Answer up to :data:`TAKE_BATCH` packets in a row, holding the reader's turn."""
+        answered: list[_Answered] = []
+        while len(answered) < TAKE_BATCH:
+            packet = self._next_packet(me)
+            if packet is None:
+                break
+            deferred = DeferredCommits()
+            outgoing = None
+            try:
+                with deferring_commits(deferred):
+                    outgoing = self.answer(packet)
+            except Exception:
+                self.report_exception(f"handling {type(packet.message).__name__} from {packet.source} on "
+                                      f"{packet.interface.name}")
+            answered.append(_Answered(packet, outgoing, deferred))
+        return answered
+
+    def answer(self, packet: ReceivedPacket) -> OutgoingPacket | None:
+        """
+        Validate one packet and let the message handler answer it.
 
         :param packet: the received packet
+        :return: the reply to send, or None
         """
         try:
             packet.message.validate()
@@ -324,18 +393,50 @@ class Worker:
         except (ValidationError, PacketRejected) as error:
             self.statistics.increment('invalid')
             logger.debug("Dropping invalid message from %s on %s: %s", packet.source, packet.interface.name, error)
-            return
+            return None
 
         reply = self.handler.handle(packet.wrapped, packet.received_over_multicast)
         self.statistics.increment('handled')
         if reply is None:
             self.statistics.increment('no-reply')
-            return
+            return None
 
         outgoing = build_reply(reply, packet)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("Sending to %s on %s: %r", outgoing.destination, packet.interface.name,
                          reply.relayed_message)
+        return outgoing
+
+    def _deliver(self, answered: list['_Answered']) -> None:
+        """Commit the lease changes of a batch (the first commit takes them all), and send each reply whose changes
+        are durable."""
+        try:
+            for packet, outgoing, deferred in answered:
+                if deferred:
+                    try:
+                        deferred.commit()
+                    except Exception as error:
+                        # The lease is not durable, so it must not be promised; the client will ask again
+                        self.statistics.increment('not-durable')
+                        logger.error("Not answering %s from %s: its lease changes could not be stored: %s",
+                                     type(packet.message).__name__, packet.source, error)
+                        continue
+                if outgoing is not None:
+                    try:
+                        self.send_reply(outgoing, packet)
+                    except Exception:
+                        self.report_exception(f"sending the reply to {packet.source} on {packet.interface.name}")
+        finally:
+            with self._lock:
+                self._busy -= len(answered)
+
+    def send_reply(self, outgoing: OutgoingPacket, packet: ReceivedPacket) -> None:
+        """
+        Send a reply, counting what the network refuses.
+
+        :param outgoing: the reply
+        :param packet: the request it answers
+        """
         try:
             self.send(outgoing)
         except OSError as error:

@@ -298,6 +298,19 @@ def test_concurrent_changes_share_commits(store: SQLiteLeaseStore) -> None:
     assert commits < 400, "no two changes ever shared a transaction"
 
 
+def test_close_commits_what_is_still_queued(tmp_path: Path) -> None:
+    # A worker may hold back the commit of its batch while a reload closes the store: nothing queued is lost
+    path = str(tmp_path / LEASE_DATABASE_NAME)
+    first = SQLiteLeaseStore(path)
+    pending: list[object] = []
+    assert first.claim(lease(), NOW, pending)
+    assert raw_rows(path) == []
+    first.close()
+    assert [row[0] for row in raw_rows(path)] == ['2001:db8:1::1:1']
+    first.sync(pending)  # the late sync finds the change committed and raises nothing
+    assert pending == []
+
+
 def test_store_survives_reopening(tmp_path: Path) -> None:
     path = str(tmp_path / LEASE_DATABASE_NAME)
     first = SQLiteLeaseStore(path)

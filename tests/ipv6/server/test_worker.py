@@ -1,7 +1,10 @@
 """Tests for dhcpkit.ipv6.server.worker: validation, handling, replies, the in-flight bound, runaway protection."""
+import sqlite3
 import threading
 import time
+from contextlib import closing
 from ipaddress import IPv6Address
+from pathlib import Path
 from typing import Any, Callable
 
 import pytest
@@ -295,3 +298,87 @@ def test_waiting_packets_drop_the_oldest_solicit_then_the_oldest_other() -> None
     assert waiting.drop_oldest() is first_request
     with pytest.raises(IndexError):
         waiting.drop_oldest()
+
+
+class FailingStore:
+    """A lease store stand-in whose commits fail."""
+
+    def sync(self, pending: list[object]) -> None:
+        pending.clear()
+        raise RuntimeError('disk full')
+
+
+def test_replies_leave_only_after_their_lease_changes_are_committed(tmp_path: Path) -> None:
+    from dhcpkit.ipv6.leases import LEASE_TYPE_NA, Lease
+    from dhcpkit.ipv6.leases.deferred import sync_or_defer
+    from dhcpkit.ipv6.leases.lifecycle import LeaseState
+    from dhcpkit.ipv6.leases.sqlite_store import SQLiteLeaseStore
+    store = SQLiteLeaseStore(str(tmp_path / 'leases.sqlite'))
+    commits: list[int] = []
+    real_commit = store._commit
+
+    def counting_commit(batch: list) -> None:  # type: ignore[type-arg]
+        commits.append(len(batch))
+        real_commit(batch)
+    store._commit = counting_commit  # type: ignore[method-assign]
+
+    def assigning(message: RelayForwardMessage) -> RelayReplyMessage:
+        number = message.relayed_message.transaction_id[0]  # type: ignore[union-attr]
+        pending: list[object] = []
+        assert store.claim(Lease(f'2001:db8::{number + 1:x}', LEASE_TYPE_NA, 'pool', bytes([number]) * 6, b'iaid',
+                                 LeaseState.BOUND, 2_000_000_000, 2_000_000_000, 0), 0, pending)
+        sync_or_defer(store, pending)
+        return message.wrap_response(AdvertiseMessage(bytes([number, 0, 0])))
+    harness = Harness(answer=assigning)
+    unstored_when_sent: list[bytes] = []
+
+    def send(outgoing: OutgoingPacket) -> None:
+        number = outgoing.data[1]  # the first byte of the transaction id
+        with closing(sqlite3.connect(store.path)) as reader:
+            if not reader.execute('SELECT 1 FROM leases WHERE resource = ?', (f'2001:db8::{number + 1:x}',)).fetchone():
+                unstored_when_sent.append(bytes([number]))
+        harness.sent.append(outgoing)
+    harness.worker.send = send
+    # Queued in one go, so that the thread holding the reader's turn answers them as one batch
+    harness.worker.submit_all([packet(solicit(bytes([n, 0, 0]))) for n in range(5)])
+    counts = harness.run()
+    store.close()
+    assert counts['replied'] == 5
+    assert unstored_when_sent == [], "a reply left before its lease was in the database"
+    assert sum(commits) == 5 and len(commits) < 5, f"commits of {commits} changes: the batch was not committed at once"
+
+
+def test_a_reply_whose_lease_changes_cannot_be_committed_is_not_sent(caplog: pytest.LogCaptureFixture) -> None:
+    from dhcpkit.ipv6.leases.deferred import sync_or_defer
+    store = FailingStore()
+
+    def assigning(message: RelayForwardMessage) -> RelayReplyMessage:
+        sync_or_defer(store, ['change'])
+        return advertise(message)
+    harness = Harness(answer=assigning)
+    counts = harness.run(packet(), packet())
+    assert (counts['handled'], counts['not-durable'], counts['replied'], counts['exceptions']) == (2, 2, 0, 0)
+    assert harness.sent == []
+    assert 'its lease changes could not be stored: disk full' in caplog.text
+
+
+def test_a_handler_stuck_on_one_packet_does_not_hold_up_the_others() -> None:
+    release = threading.Event()
+    answered = threading.Event()
+
+    def stuck_on_the_first(message: RelayForwardMessage) -> RelayReplyMessage:
+        if message.relayed_message.transaction_id == b'S1\x00':  # type: ignore[union-attr]
+            assert release.wait(10)
+        else:
+            answered.set()
+        return advertise(message)
+    harness = Harness(answer=stuck_on_the_first)
+    harness.worker.submit(packet(solicit(b'S1\x00')))
+    time.sleep(0.01)
+    harness.worker.submit(packet(solicit(b'S2\x00')))
+    # The next thread in line takes the reader's turn over from the stuck one and answers the second packet
+    assert answered.wait(10)
+    assert harness.statistics['reader-taken-over'] >= 1
+    release.set()
+    counts = harness.run()
+    assert counts['replied'] == 2
