@@ -11,6 +11,7 @@ from dhcpkit.ipv6.leases import LEASE_TYPE_NA, Lease
 from dhcpkit.ipv6.leases.deferred import DeferredCommits, deferring_commits, sync_or_defer
 from dhcpkit.ipv6.leases.lifecycle import LeaseState
 from dhcpkit.ipv6.leases.sqlite_store import LEASE_DATABASE_NAME, SQLiteLeaseStore
+from tests.ipv6.leases.test_sqlite_store import counting_commits
 
 NOW = 1_800_000_000
 
@@ -23,14 +24,7 @@ def lease(number: int) -> Lease:
 @pytest.fixture
 def store(tmp_path: Path):
     opened = SQLiteLeaseStore(str(tmp_path / LEASE_DATABASE_NAME))
-    commits: list[int] = []
-    real_commit = opened._commit
-
-    def counting_commit(batch: list) -> None:  # type: ignore[type-arg]
-        commits.append(len(batch))
-        real_commit(batch)
-    opened._commit = counting_commit  # type: ignore[method-assign]
-    opened.commits = commits  # type: ignore[attr-defined]
+    opened.commits = counting_commits(opened)  # type: ignore[attr-defined]
     yield opened
     opened.close()
 

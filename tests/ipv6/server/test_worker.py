@@ -313,14 +313,9 @@ def test_replies_leave_only_after_their_lease_changes_are_committed(tmp_path: Pa
     from dhcpkit.ipv6.leases.deferred import sync_or_defer
     from dhcpkit.ipv6.leases.lifecycle import LeaseState
     from dhcpkit.ipv6.leases.sqlite_store import SQLiteLeaseStore
+    from tests.ipv6.leases.test_sqlite_store import counting_commits
     store = SQLiteLeaseStore(str(tmp_path / 'leases.sqlite'))
-    commits: list[int] = []
-    real_commit = store._commit
-
-    def counting_commit(batch: list) -> None:  # type: ignore[type-arg]
-        commits.append(len(batch))
-        real_commit(batch)
-    store._commit = counting_commit  # type: ignore[method-assign]
+    commits = counting_commits(store)
 
     def assigning(message: RelayForwardMessage) -> RelayReplyMessage:
         number = message.relayed_message.transaction_id[0]  # type: ignore[union-attr]
