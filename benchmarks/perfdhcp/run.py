@@ -98,6 +98,7 @@ class Trial:
     steps: list[StepResult]
     rss_kib: int
     leases: int | None
+    overload: StepResult | None = None
 
     @property
     def best(self) -> StepResult | None:
@@ -114,8 +115,12 @@ class Trial:
 
 
 def run_trial(net: TestNetwork, server: Server, scenario: Scenario, settings: SearchSettings,
-              directory: Path) -> Trial:
-    """Start the server fresh, find its highest rate for the scenario, note its RSS, stop it."""
+              directory: Path, overload_factor: float = 0.0) -> Trial:
+    """
+    Start the server fresh, find its highest rate for the scenario, then (with an ``overload_factor``) run one more
+    step at that many times the rate held, to see how much of it the server still completes when flooded; note its
+    RSS, stop it.
+    """
     process = server.start(net, directory)
     try:
         wait_ready(net, process, scenario, timeout=60)
@@ -128,6 +133,11 @@ def run_trial(net: TestNetwork, server: Server, scenario: Scenario, settings: Se
             return result
 
         steps = search_rate(step, settings)
+        held = [result.rate for result in steps if result.held]
+        overload = None
+        if overload_factor and held:
+            print(f"  {server.name:7} {scenario.name}: overload, {overload_factor:g} x the rate held", flush=True)
+            overload = step(int(max(held) * overload_factor))
         rss = status_kib(process.pid, 'VmRSS')
     finally:
         net.stop(process, timeout=20)
@@ -140,7 +150,7 @@ def run_trial(net: TestNetwork, server: Server, scenario: Scenario, settings: Se
             print("  WARNING: the pool is more than half used; the last steps may have measured a pool running short",
                   flush=True)
     report_errors(server.name, process)
-    return Trial(server.name, scenario, steps, rss, stored)
+    return Trial(server.name, scenario, steps, rss, stored, overload)
 
 
 # Machine and versions
@@ -285,6 +295,17 @@ def table_lines(trials: list[Trial], servers: list[str], scenarios: list[Scenari
     for scenario in scenarios:
         lines += [summaries[server, scenario.name].row(server, scenario) for server in servers
                   if (server, scenario.name) in summaries]
+    overloaded = [trial for trial in trials if trial.overload is not None and trial.best is not None]
+    if overloaded:
+        lines += ['', 'Overload (one step at a multiple of the rate held, right after the search; the share is of '
+                      'the rate held):']
+        for trial in overloaded:
+            assert trial.overload is not None and trial.best is not None
+            lines.append(f"  {trial.server:8} {trial.scenario.title:14} held {trial.best.rate:>6}/s, at "
+                         f"{trial.overload.rate:>6}/s (sent {trial.overload.sent_rate:.0f}/s) completed "
+                         f"{trial.overload.achieved_rate:>7.0f}/s = "
+                         f"{100 * trial.overload.achieved_rate / trial.best.rate:3.0f} %, server "
+                         f"{trial.overload.cpu_us_per_exchange:.1f} us/exchange")
     if {'dhcpkit', 'kea'} <= set(servers):
         lines += ['', 'dhcpkit/Kea (same run):']
         for scenario in scenarios:
@@ -360,6 +381,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
                         help="[server] lease-sync (default full, its default; normal promises what Kea's memfile "
                              "does: leases survive a crash of the server process, not of the machine)")
     parser.add_argument('--kea-threads', type=int, default=0, help="Kea multi-threading pool size (default 0: off)")
+    parser.add_argument('--overload', type=float, default=3.0, metavar='FACTOR',
+                        help="after each search, one step at FACTOR times the rate held (default 3; 0: none)")
     parser.add_argument('--memory-test', type=int, metavar='N',
                         help="instead of rates: each server's RSS after start-up with N leases vs an empty store")
     parser.add_argument('--keep', action='store_true', help="keep the temporary directory (configs, logs, leases)")
@@ -377,6 +400,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         args.refine = min(args.refine, 1)
     if min(args.repeat, args.step_seconds, args.start_rate, args.max_steps, args.memory_test or 1) < 1:
         parser.error("--repeat, --step-seconds, --start-rate, --max-steps and --memory-test must be at least 1")
+    if args.overload and args.overload <= 1:
+        parser.error("--overload must be more than 1 (or 0 for none)")
     if args.factor <= 1.05:
         parser.error("--factor must be more than 1.05, or the rate hardly rises")
     if args.memory_test is not None and args.memory_test > ADDRESS_POOL_SIZE:
@@ -399,7 +424,7 @@ def run_rates(net: TestNetwork, args: argparse.Namespace) -> list[str]:
                 for name in args.server_list:
                     print(f"run {repetition + 1}/{args.repeat}: {name} {scenario.name}", flush=True)
                     directory = net.workdir / f'{name}-{scenario.name}-{repetition + 1}'
-                    trials.append(run_trial(net, servers[name], scenario, settings, directory))
+                    trials.append(run_trial(net, servers[name], scenario, settings, directory, args.overload))
     except (KeyboardInterrupt, BenchmarkError):
         lines = table_lines(trials, args.server_list, args.scenario_list)
         print('\n'.join(["stopped; the results so far:", *lines]), flush=True)

@@ -25,6 +25,7 @@ COUNTERS = (
     'dropped-stale',       # waited in the queue longer than a client waits for an answer
     'not-durable',         # answered, but its lease changes could not be committed, so the reply was not sent
     'reader-taken-over',   # a thread took the reader's turn from one that spent too long on one packet
+    'dropped-behind',      # a Solicit that waited so long that the server is behind: exchanges under way go first
 )
 
 

@@ -38,13 +38,20 @@ from dhcpkit.ipv6.server.runaway import RunawayProtection
 from dhcpkit.ipv6.server.statistics import Statistics
 from dhcpkit.protocol_element import ValidationError
 
-__all__ = ['Worker', 'PacketSource', 'WaitingPackets', 'MAX_QUEUE_WAIT', 'CONTINUATIONS_PER_SOLICIT', 'TAKE_BATCH',
-           'RECEIVE_PACING', 'STALL_TIME']
+__all__ = ['Worker', 'PacketSource', 'WaitingPackets', 'MAX_QUEUE_WAIT', 'SOLICIT_MAX_WAIT', 'CONTINUATIONS_PER_SOLICIT',
+           'TAKE_BATCH', 'RECEIVE_PACING', 'STALL_TIME']
 
 #: Seconds a packet may wait for a thread. Clients retransmit after a second (SOL_TIMEOUT and REQ_TIMEOUT in RFC 8415
 #: section 7.6), so by then the same request is in the queue again, newer: the old copy is dropped instead of being
 #: answered twice.
 MAX_QUEUE_WAIT = 1.0
+
+#: Seconds a Solicit may wait before it is dropped unanswered (counted as ``dropped-behind``). A server that is this
+#: far behind cannot start new exchanges without delaying the ones under way: everything read after this Solicit, the
+#: Requests of clients that already have an Advertise among it, waits behind it in the kernel's first-come buffer. So
+#: under overload the backlog stays a fraction of a second long, the Requests in it are answered while their clients
+#: still listen, and the Solicits that are answered are recent ones. Without load nothing waits this long.
+SOLICIT_MAX_WAIT = 0.25
 
 #: Seconds between looks at the queue while draining it at shutdown
 DRAIN_POLL_INTERVAL = 0.005
@@ -345,21 +352,27 @@ class Worker:
 
         :return: the packet, or None when nothing waits or the turn was taken over
         """
-        stale = 0
+        stale = behind = 0
         packet: ReceivedPacket | None = None
         now = time.monotonic()
         with self._lock:
             if self._turn_holder == me:
                 while self._waiting:
                     candidate = self._waiting.take()
-                    if now - candidate.received_at <= MAX_QUEUE_WAIT:
+                    waited = now - candidate.received_at
+                    if waited > MAX_QUEUE_WAIT:
+                        stale += 1
+                    elif waited > SOLICIT_MAX_WAIT and candidate.starts_exchange:
+                        behind += 1
+                    else:
                         packet = candidate
                         self._busy += 1
                         break
-                    stale += 1
             self._answering_since = now if packet is not None else None
         if stale:
             self.statistics.increment('dropped-stale', stale)
+        if behind:
+            self.statistics.increment('dropped-behind', behind)
         return packet
 
     def _answer_batch(self, me: int) -> list['_Answered']:

@@ -222,7 +222,8 @@ def test_socket_reports_receive_times() -> None:
         sock.close()
 
 
-def test_behind_workers_make_the_listener_shed_direct_and_relayed_solicits_unparsed() -> None:
+def receive_two_solicits_and_a_request(pause: float = 0.0, shed_solicits: bool = False) -> tuple[list[Any], Statistics]:
+    """Send a Solicit, a relayed Solicit and an Information-request over loopback; read them after `pause` s."""
     server = open_server_socket(port=0)
     port = server.getsockname()[1]
     statistics = Statistics()
@@ -234,14 +235,34 @@ def test_behind_workers_make_the_listener_shed_direct_and_relayed_solicits_unpar
         client.sendto(SolicitMessage(b'abc').save(), ('::1', port))
         client.sendto(relayed_solicit.save(), ('::1', port))
         client.sendto(InformationRequestMessage(b'xyz').save(), ('::1', port))
+        time.sleep(pause)
         packets: list[Any] = []
         deadline = time.monotonic() + 5
         while statistics['received'] < 3 and time.monotonic() < deadline:
             select.select([server], [], [], 0.1)
-            packets += listener.receive(shed_solicits=True)
+            packets += listener.receive(shed_solicits=shed_solicits)
     listener.close()
+    return packets, statistics
+
+
+def test_behind_workers_make_the_listener_shed_direct_and_relayed_solicits_unparsed() -> None:
+    packets, statistics = receive_two_solicits_and_a_request(shed_solicits=True)
     assert statistics['dropped-queue-full'] == 2
     assert [type(packet.message) for packet in packets] == [InformationRequestMessage]
+
+
+def test_solicits_that_waited_in_the_socket_too_long_are_shed_unparsed_and_other_messages_kept() -> None:
+    from dhcpkit.ipv6.server.worker import SOLICIT_MAX_WAIT
+    packets, statistics = receive_two_solicits_and_a_request(pause=SOLICIT_MAX_WAIT + 0.1)
+    assert (statistics['dropped-behind'], statistics['dropped-stale'], statistics['malformed']) == (2, 0, 0)
+    assert [type(packet.message) for packet in packets] == [InformationRequestMessage]
+
+
+def test_recent_solicits_are_accepted() -> None:
+    packets, statistics = receive_two_solicits_and_a_request()
+    assert statistics['dropped-behind'] == 0
+    assert [type(packet.message) for packet in packets] == [SolicitMessage, RelayForwardMessage,
+                                                            InformationRequestMessage]
 
 
 def test_read_ancillary_finds_each_item_as_the_single_parsers_do() -> None:

@@ -196,6 +196,20 @@ def test_packets_that_waited_too_long_are_dropped_as_stale() -> None:
     assert len(harness.handler.seen) == 1
 
 
+def test_solicits_that_waited_behind_the_rest_are_dropped_but_other_messages_answered() -> None:
+    import dataclasses
+    from dhcpkit.ipv6.messages import InformationRequestMessage
+    from dhcpkit.ipv6.server.worker import MAX_QUEUE_WAIT, SOLICIT_MAX_WAIT
+    harness = Harness()
+    waited = time.monotonic() - (SOLICIT_MAX_WAIT + MAX_QUEUE_WAIT) / 2
+    late_solicit = dataclasses.replace(packet(solicit(b'S1\x00')), received_at=waited)
+    late_request = dataclasses.replace(packet(InformationRequestMessage(b'R1\x00')), received_at=waited)
+    counts = harness.run(late_solicit, late_request, packet(solicit(b'S2\x00')))
+    assert (counts['dropped-behind'], counts['dropped-stale'], counts['handled']) == (1, 0, 2)
+    assert sorted(seen.relayed_message.transaction_id for seen, _multicast in harness.handler.seen) == [
+        b'R1\x00', b'S2\x00']
+
+
 def test_full_queue_drops_solicits_before_requests() -> None:
     from dhcpkit.ipv6.messages import RequestMessage
     from dhcpkit.ipv6.options import ServerIdOption
