@@ -35,6 +35,11 @@ __all__ = ['AddressPoolOptionHandler', 'PrefixPoolOptionHandler']
 #: How long an offer in an Advertise holds a resource for the client (RFC 8415 leaves this to the server)
 OFFER_TIME = 60
 
+#: At most this many offers per pool are remembered; a new one pushes out the oldest. Offers are only a courtesy
+#: (a Request claims any free resource), and without a bound a flood of Solicits from made-up DUIDs would grow the
+#: daemon's memory by about 400 bytes per Solicit for OFFER_TIME
+MAX_OFFERS = 1 << 16
+
 #: Where a transaction's lease changes wait (in ``bundle.handler_data``) until ``post()`` makes them durable
 PENDING_LEASE_CHANGES = 'pending-lease-changes'
 
@@ -225,17 +230,15 @@ class PoolOptionHandler(OptionHandler):
         for resource, state in self.free_candidates(ia, duid, now, previous):
             action, _state = transition(state, event)
             if action == LeaseAction.OFFER:
-                with self._offers_lock:
-                    self._offers[resource] = (duid, ia.iaid, now + OFFER_TIME)
-                    self._offer_of[duid, ia.iaid] = resource
+                self.remember_offer(resource, duid, ia.iaid, now + OFFER_TIME)
                 return self.ia_with(ia, [resource])
             if action == LeaseAction.COMMIT:
                 lease = self.renewed(Lease(resource, self.pool.lease_type, self.pool.pool_id, duid, ia.iaid,
                                            LeaseState.BOUND, 0, 0, now), now)
                 if self.lease_store.claim(lease, now, pending):
                     with self._offers_lock:
-                        self._offers.pop(resource, None)
-                        self._offer_of.pop((duid, ia.iaid), None)
+                        self._forget_offer(resource)
+                        self._forget_offer_of(duid, ia.iaid)
                     return self.ia_with(ia, [resource])
         return None
 
@@ -367,13 +370,37 @@ class PoolOptionHandler(OptionHandler):
                         yielded.add(resource)
                         yield resource, state
 
+    def remember_offer(self, resource: str, duid: bytes, iaid: bytes, expires: float) -> None:
+        """
+        Hold a resource for an IA until `expires`. An IA holds one offer at a time, and a resource one IA; when
+        :data:`MAX_OFFERS` are held, the oldest gives way.
+        """
+        with self._offers_lock:
+            self._forget_offer(resource)
+            self._forget_offer_of(duid, iaid)
+            while len(self._offers) >= MAX_OFFERS:
+                self._forget_offer(next(iter(self._offers)))
+            # Inserted last, so the dict stays in the order the offers were made
+            self._offers[resource] = (duid, iaid, expires)
+            self._offer_of[duid, iaid] = resource
+
+    def _forget_offer(self, resource: str) -> None:
+        """Drop the offer of a resource from both dicts (the caller holds the lock)."""
+        offer = self._offers.pop(resource, None)
+        if offer is not None and self._offer_of.get((offer[0], offer[1])) == resource:
+            del self._offer_of[offer[0], offer[1]]
+
+    def _forget_offer_of(self, duid: bytes, iaid: bytes) -> None:
+        """Drop the offer an IA holds, if any, from both dicts (the caller holds the lock)."""
+        resource = self._offer_of.pop((duid, iaid), None)
+        if resource is not None and self._offers.get(resource, (None, None))[:2] == (duid, iaid):
+            del self._offers[resource]
+
     def purge_offers(self, now: float) -> None:
         """Forget offers whose time is over."""
         with self._offers_lock:
             for resource in [resource for resource, offer in self._offers.items() if offer[2] <= now]:
-                duid, iaid, _expires = self._offers.pop(resource)
-                if self._offer_of.get((duid, iaid)) == resource:
-                    del self._offer_of[duid, iaid]
+                self._forget_offer(resource)
 
     def ia_with(self, ia: IANAOption | IAPDOption, resources: list[str],
                 zero_lifetimes: list[str] | None = None) -> IANAOption | IAPDOption:

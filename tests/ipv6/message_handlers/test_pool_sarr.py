@@ -3,6 +3,7 @@ Solicit, Advertise, Request, Reply with dynamic pools (RFC 8415 sections 18.3.1 
 which lifetimes and timers, that an Advertise only offers and a Reply commits durably, and that each IA and each
 client keeps its own lease.
 """
+from ipaddress import IPv6Address
 from pathlib import Path
 from typing import Any
 
@@ -226,6 +227,60 @@ def test_an_offer_runs_out(handler_factory: HandlerFactory, clock: Clock) -> Non
     # The first client's late Request finds the address gone
     reply = first.request()
     assert status_of(find_ia(reply, IANAOption, IAID_1)) == STATUS_NOADDRSAVAIL
+
+
+def held_offers(handler: StandardMessageHandler) -> int:
+    """How many offers the address pool holds, after checking that its two dicts say the same."""
+    pool = next(option_handler for option_handler in handler.option_handlers
+                if isinstance(option_handler, pools_module.AddressPoolOptionHandler))
+    assert {(duid, iaid): resource for resource, (duid, iaid, _) in pool._offers.items()} == pool._offer_of
+    return len(pool._offers)
+
+
+def test_an_offer_taken_over_leaves_nothing_behind(handler_factory: HandlerFactory, clock: Clock) -> None:
+    handler = handler_factory(address_range='2001:db8:1::1:0-2001:db8:1::1:1', prefix=None)
+    early, first, second = pool_client(handler), pool_client(handler), pool_client(handler)
+    early.solicit()
+    clock.advance(pools_module.OFFER_TIME / 2)
+    first.solicit()
+    clock.advance(pools_module.OFFER_TIME / 2 + 1)
+    early.request()  # expired offers are forgotten now; the first client's offer still runs
+    clock.advance(pools_module.OFFER_TIME / 2)
+    # The first client's offer ran out before the next purge: the second client takes its address over
+    assert find_ia(second.solicit(), IANAOption, IAID_1).get_addresses()
+    assert held_offers(handler) == 1
+    second.request()
+    assert held_offers(handler) == 0
+
+
+def test_the_oldest_offer_gives_way_when_too_many_are_held(handler_factory: HandlerFactory,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pools_module, 'MAX_OFFERS', 2)
+    handler = handler_factory(address_range='2001:db8:1::1:0-2001:db8:1::1:2', prefix=None)
+    first, second, third, fourth = (pool_client(handler) for _ in range(4))
+    offered = [find_ia(client.solicit(), IANAOption, IAID_1).get_addresses() for client in (first, second, third)]
+    assert sorted(address for addresses in offered for address in addresses) == [
+        IPv6Address('2001:db8:1::1:0'), IPv6Address('2001:db8:1::1:1'), IPv6Address('2001:db8:1::1:2')]
+    # The third offer pushed out the first: its address is the one left for a newcomer, the others stay held
+    assert find_ia(fourth.solicit(), IANAOption, IAID_1).get_addresses() == offered[0]
+    second.request()
+    third.request()
+    assert (second.addresses, third.addresses) == (offered[1], offered[2])
+
+
+def test_offers_stay_bounded_under_a_flood_of_solicits(handler_factory: HandlerFactory,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pools_module, 'MAX_OFFERS', 8)
+    handler = handler_factory(prefix=None)
+    clients = [pool_client(handler) for _ in range(40)]
+    for client in clients + clients[-4:]:
+        assert find_ia(client.solicit(), IANAOption, IAID_1).get_addresses()
+    # One offer per IA, and no more than the bound
+    assert held_offers(handler) == 8
+    # The newest ones are kept: the last clients still get what they were offered
+    for client in clients[-8:]:
+        client.request()
+        assert len(client.addresses) == 1
 
 
 def test_request_from_another_link_gets_nothing(handler: StandardMessageHandler, tmp_path: Path) -> None:
