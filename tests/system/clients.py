@@ -183,11 +183,24 @@ class Dhclient(Client):
         return self
 
     def release(self, timeout: float = EXIT_TIMEOUT) -> subprocess.CompletedProcess[str]:
-        """``dhclient -6 -r``: stops the running instance (pid file) and sends a Release."""
+        """``dhclient -6 -r``: stops the running instance (pid file) and sends a Release.
+
+        The Release names what ``-r`` reads from the lease file. Right after the BOUND6 script call the running
+        instance may not have written that file yet, and ``-r`` then exits 0 without sending anything (a CI run
+        failed that way: the server never saw a Release). So wait for the lease first, and check the Release went.
+        """
+        wait_until(self._lease_written, timeout, f"{self.name} to write its lease to {self.lease_file}")
         result = self.net.run(self.namespace, self._argv("-r", "-v"), timeout=timeout, check=False)
+        output = f"{result.stdout}{result.stderr}"
         if result.returncode != 0:
-            raise NamespaceError(f"dhclient -r failed ({result.returncode}):\n{result.stdout}{result.stderr}")
+            raise NamespaceError(f"dhclient -r failed ({result.returncode}):\n{output}")
+        if "XMT: Release" not in output:
+            raise NamespaceError(f"dhclient -r sent no Release:\n{output}")
         return result
+
+    def _lease_written(self) -> bool:
+        text = self.lease_file.read_text() if self.lease_file.exists() else ""
+        return "lease6 {" in text and ("iaaddr " in text or "iaprefix " in text)
 
 
 # -- WIDE dhcp6c ------------------------------------------------------------
