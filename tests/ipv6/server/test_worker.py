@@ -53,13 +53,14 @@ def packet(message: Message = SOLICIT, destination: str = 'ff02::1:2') -> Receiv
 
 class Harness:
     def __init__(self, answer: Callable[[RelayForwardMessage], RelayReplyMessage | None] = advertise,
-                 queue_size: int = 100, max_exceptions: int = 100, send_error: OSError | None = None):
+                 queue_size: int = 100, max_exceptions: int = 100, send_error: OSError | None = None,
+                 threads: int = 2):
         self.handler = FakeHandler(answer)
         self.statistics = Statistics()
         self.sent: list[OutgoingPacket] = []
         self.runaway_calls = 0
         self.send_error = send_error
-        self.worker = Worker(self.handler, self.statistics, self.send, threads=2, queue_size=queue_size,
+        self.worker = Worker(self.handler, self.statistics, self.send, threads=threads, queue_size=queue_size,
                              runaway=RunawayProtection(max_exceptions, 60.0), on_runaway=self.on_runaway)
 
     def send(self, outgoing: OutgoingPacket) -> None:
@@ -391,3 +392,31 @@ def test_a_handler_stuck_on_one_packet_does_not_hold_up_the_others() -> None:
     release.set()
     counts = harness.run()
     assert counts['replied'] == 2
+
+
+def test_threads_stuck_sending_do_not_hold_up_the_others() -> None:
+    """While the threads that answered S1 and S2 are stuck sending, a third takes the turn they left and answers S3."""
+    release = threading.Event()
+    stuck = {b'S1\x00', b'S2\x00'}
+    sent: list[bytes] = []
+
+    def echo(message: RelayForwardMessage) -> RelayReplyMessage:
+        return message.wrap_response(AdvertiseMessage(message.relayed_message.transaction_id))  # type: ignore[union-attr]
+    harness = Harness(answer=echo, threads=3)
+
+    def send(outgoing: OutgoingPacket) -> None:
+        transaction_id = outgoing.data[1:4]
+        if transaction_id in stuck:
+            assert release.wait(10)
+        sent.append(transaction_id)
+    harness.worker.send = send
+    for transaction_id in (b'S1\x00', b'S2\x00', b'S3\x00'):
+        harness.worker.submit(packet(solicit(transaction_id)))
+        time.sleep(0.05)
+    deadline = time.monotonic() + 10
+    while b'S3\x00' not in sent and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert sent == [b'S3\x00']
+    release.set()
+    counts = harness.run()
+    assert counts['replied'] == 3 and sorted(sent) == [b'S1\x00', b'S2\x00', b'S3\x00']
