@@ -8,10 +8,9 @@ lease changes of its batch in one go and sends the replies. So a packet is read,
 main thread only waits for signals, and only about two threads are busy at a time however many the pool has: each
 more thread that wants the interpreter lock at once costs every thread time, and under the lock one thread answering
 is as fast as several. The turn goes to the thread that started waiting last, and not at all while another thread
-still commits and sends (that one takes it when done), so under load the same two threads alternate and the rest of
-the pool sleeps. It is there for when threads wait: on the disk (the commit happens outside the turn), or in a
-handler on something slow; a waiting thread takes a turn that was left free, or held by one packet, for
-:data:`STALL_TIME`.
+still commits and sends (that one takes it when done), so under load the same two threads alternate while the others
+sleep. Those are there for when threads wait: on the disk (the commit happens outside the turn), or in a handler on
+something slow; a waiting thread takes a turn that was left free, or held by one packet, for :data:`STALL_TIME`.
 
 A Reply never leaves before its lease is durable: the pool handlers' commits are deferred
 (:mod:`dhcpkit.ipv6.leases.deferred`) only until the thread that answered has committed them, and a reply whose
@@ -185,14 +184,14 @@ class Worker:
         self._busy = 0
         self._stopping = False
         self._reading = source is not None
-        # Guards _waiting, _busy and _stopping, for a few operations at a time
+        # Guards _waiting, _busy, _stopping and the turn's state below, for a few operations at a time
         self._lock = threading.Lock()
         # The reader's turn: its holder (_turn_holder, None when nobody has it) waits for the socket and answers a
         # batch from the queue. The threads waiting for it wait on their own lock in _idle, the latest to arrive
         # last: the turn goes to that one (see _take_turn)
         self._turn_holder: int | None = None
         self._idle: list[tuple[int, threading.Lock]] = []
-        # The threads committing and sending a batch they answered
+        # How many threads are committing and sending a batch they answered
         self._delivering = 0
         self._answering_since: float | None = None
         # Written to when packets are queued from outside (tests, tools) and when stopping, to end a wait early
@@ -330,8 +329,9 @@ class Worker:
             if (me, waker) not in self._idle:
                 return False  # the turn is being passed to this thread: its wait is about to end
             since = self._answering_since
-            stuck = self._turn_holder is not None and since is not None and time.monotonic() - since >= STALL_TIME
-            if not (stuck or self._turn_holder is None):
+            free = self._turn_holder is None
+            stuck = not free and since is not None and time.monotonic() - since >= STALL_TIME
+            if not (free or stuck):
                 return False
             self._idle.remove((me, waker))
             self._turn_holder, self._answering_since = me, None
