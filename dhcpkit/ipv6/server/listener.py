@@ -23,7 +23,7 @@ from dhcpkit.ipv6.server.interfaces import MULTICAST_GROUPS, Interface, Interfac
 from dhcpkit.ipv6.server.packets import (OutgoingPacket, PacketRejected, ReceivedPacket, peek_client_message_type,
                                          wrap_message)
 from dhcpkit.ipv6.server.statistics import Statistics
-from dhcpkit.ipv6.server.worker import MAX_QUEUE_WAIT, SOLICIT_MAX_WAIT
+from dhcpkit.ipv6.server.worker import MAX_QUEUE_WAIT, SOLICIT_READ_MAX_WAIT
 from dhcpkit.protocol_element import MalformedInputError
 
 __all__ = ['Listener', 'open_server_socket', 'parse_pktinfo', 'make_pktinfo']
@@ -323,8 +323,8 @@ class Listener:
                 # Behind by more than a client waits: it has sent this again, so do not even parse it
                 increment('dropped-stale')
                 continue
-            if (shed_solicits or waited > SOLICIT_MAX_WAIT) and peek_client_message_type(data) == MSG_SOLICIT:
-                # The workers are behind: exchanges under way first (see SOLICIT_MAX_WAIT)
+            if (shed_solicits or waited > SOLICIT_READ_MAX_WAIT) and peek_client_message_type(data) == MSG_SOLICIT:
+                # The workers are behind: exchanges under way first (see SOLICIT_MAX_WAIT and SOLICIT_READ_MAX_WAIT)
                 increment('dropped-queue-full' if shed_solicits else 'dropped-behind')
                 continue
             packet = self._accept(data, pktinfo, flags, address, time.monotonic() - max(waited, 0.0))

@@ -258,6 +258,15 @@ def test_solicits_that_waited_in_the_socket_too_long_are_shed_unparsed_and_other
     assert [type(packet.message) for packet in packets] == [InformationRequestMessage]
 
 
+def test_solicits_read_late_are_shed_before_the_queue_would_drop_them() -> None:
+    # Older than SOLICIT_READ_MAX_WAIT but younger than SOLICIT_MAX_WAIT: queued, it would likely be dropped there
+    from dhcpkit.ipv6.server.worker import SOLICIT_MAX_WAIT, SOLICIT_READ_MAX_WAIT
+    assert SOLICIT_READ_MAX_WAIT + 0.05 < SOLICIT_MAX_WAIT
+    packets, statistics = receive_two_solicits_and_a_request(pause=SOLICIT_READ_MAX_WAIT + 0.05)
+    assert (statistics['dropped-behind'], statistics['dropped-stale']) == (2, 0)
+    assert [type(packet.message) for packet in packets] == [InformationRequestMessage]
+
+
 def test_recent_solicits_are_accepted() -> None:
     packets, statistics = receive_two_solicits_and_a_request()
     assert statistics['dropped-behind'] == 0
