@@ -236,6 +236,8 @@ class Listener:
         self._joined: set[tuple[int, IPv6Address]] = set()
         self._missing_reported: set[str] = set()
         self._kernel_drops = 0  # the kernel only reports the count once it is not zero
+        #: whether the last :meth:`receive` read its limit of datagrams, so that more are probably waiting
+        self.backlogged = False
 
     def fileno(self) -> int:
         """:return: the socket's file descriptor, for the selector"""
@@ -304,10 +306,12 @@ class Listener:
         packets = []
         receive = self.sock.recvmsg
         increment = self.statistics.increment
+        self.backlogged = True
         for _ in range(limit):
             try:
                 data, ancillary, flags, address = receive(MAX_DATAGRAM, _ANCILLARY_SPACE, socket.MSG_DONTWAIT)
             except (BlockingIOError, InterruptedError):
+                self.backlogged = False
                 break
             except OSError as error:
                 # An ICMP error for an earlier reply can surface here; it is about that reply, not this socket

@@ -78,7 +78,8 @@ STALL_TIME = 0.1
 
 #: Seconds the reading thread waits, once the socket has something, before it reads: under load a few more datagrams
 #: arrive meanwhile, and one wake-up then serves all of them instead of one each. A client waits a second for an
-#: answer; a millisecond more does not matter to it.
+#: answer; a millisecond more does not matter to it. When the last read left datagrams in the socket (overload), the
+#: next one starts at once: sleeping then is time the server does not have.
 RECEIVE_PACING = 0.001
 
 #: Milliseconds a reading thread waits for the socket before it looks at the worker's state again
@@ -89,6 +90,9 @@ logger = logging.getLogger(__name__)
 
 class PacketSource(Protocol):
     """Where the worker's threads read packets: the :class:`~dhcpkit.ipv6.server.listener.Listener`."""
+
+    #: whether the last :meth:`receive` stopped at its limit, with more datagrams waiting
+    backlogged: bool
 
     def fileno(self) -> int:
         """:return: the socket's file descriptor, to wait for"""
@@ -380,7 +384,8 @@ class Worker:
                     except (BlockingIOError, InterruptedError):
                         pass
             elif reading and self.source is not None:
-                time.sleep(RECEIVE_PACING)
+                if not self.source.backlogged:
+                    time.sleep(RECEIVE_PACING)
                 try:
                     self._queue(self.source.receive(shed_solicits=self.full))
                 except Exception:

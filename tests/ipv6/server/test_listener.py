@@ -274,6 +274,22 @@ def test_recent_solicits_are_accepted() -> None:
                                                             InformationRequestMessage]
 
 
+def test_a_read_that_stops_at_its_limit_says_more_is_waiting() -> None:
+    server = open_server_socket(port=0)
+    listener = Listener(server, Statistics())
+    listener.update({'lo': settings(multicast=False, global_unicast_addresses=[IPv6Address('::1')])})
+    with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as client:
+        for transaction_id in (b'ab1', b'ab2', b'ab3'):
+            client.sendto(InformationRequestMessage(transaction_id).save(), ('::1', server.getsockname()[1]))
+        # Over loopback a datagram is in the server's socket by the time sendto() returns
+        assert select.select([server], [], [], 5)[0]
+        assert len(listener.receive(limit=2)) == 2
+        assert listener.backlogged
+        assert len(listener.receive(limit=2)) == 1
+        assert not listener.backlogged
+    listener.close()
+
+
 def test_read_ancillary_finds_each_item_as_the_single_parsers_do() -> None:
     import struct
     from dhcpkit.ipv6.server.listener import (SO_RXQ_OVFL, SO_TIMESTAMPNS, parse_drop_count, parse_receive_time,
