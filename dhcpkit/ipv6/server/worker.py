@@ -3,14 +3,16 @@ The worker threads: read requests from the socket, validate them, let the messag
 
 The threads of the pool take turns at the socket (the leader/follower pattern). The one thread that holds the
 reader's turn waits for the socket, reads what has arrived into the queue and answers up to :data:`TAKE_BATCH`
-packets from it in a row; then it passes the turn on, and while the next thread reads and answers, it commits the
-lease changes of its batch in one go and sends the replies. So a packet is read, answered and sent by one thread, the
-main thread only waits for signals, and only about two threads are busy at a time however many the pool has: each
-more thread that wants the interpreter lock at once costs every thread time, and under the lock one thread answering
-is as fast as several. The turn goes to the thread that started waiting last, and not at all while another thread
-still commits and sends (that one takes it when done), so under load the same two threads alternate while the others
-sleep. Those are there for when threads wait: on the disk (the commit happens outside the turn), or in a handler on
-something slow; a waiting thread takes a turn that was left free, or held by one packet, for :data:`STALL_TIME`.
+packets from it in a row; then it commits the lease changes of its batch in one go and sends the replies. Where that
+commit would keep it waiting on a slow disk (commits took longer than :data:`SLOW_COMMIT`) while more packets wait, it
+first passes the turn on, so that the next thread reads and answers meanwhile; otherwise it keeps the turn, because
+waking another thread costs more than a quick commit. So a packet is read, answered and sent by one thread, the main
+thread only waits for signals, and usually one thread is busy at a time however many the pool has: each more thread
+that wants the interpreter lock at once costs every thread time, and under the lock one thread answering is as fast
+as several. The turn goes to the thread that started waiting last, and not at all while another thread still commits
+and sends (that one takes it when done), so on a slow disk the same two threads alternate while the others sleep.
+Those are there for when threads wait: on the disk, or in a handler on something slow; a waiting thread takes a turn
+that was left free, or held by one packet (or one batch's delivery), for :data:`STALL_TIME`.
 
 A Reply never leaves before its lease is durable: the pool handlers' commits are deferred
 (:mod:`dhcpkit.ipv6.leases.deferred`) only until the thread that answered has committed them, and a reply whose
@@ -40,7 +42,7 @@ from dhcpkit.ipv6.server.statistics import Statistics
 from dhcpkit.protocol_element import ValidationError
 
 __all__ = ['Worker', 'PacketSource', 'WaitingPackets', 'MAX_QUEUE_WAIT', 'SOLICIT_MAX_WAIT', 'SOLICIT_READ_MAX_WAIT',
-           'CONTINUATIONS_PER_SOLICIT', 'TAKE_BATCH', 'RECEIVE_PACING', 'STALL_TIME']
+           'CONTINUATIONS_PER_SOLICIT', 'TAKE_BATCH', 'RECEIVE_PACING', 'STALL_TIME', 'SLOW_COMMIT']
 
 #: Seconds a packet may wait for a thread. Clients retransmit after a second (SOL_TIMEOUT and REQ_TIMEOUT in RFC 8415
 #: section 7.6), so by then the same request is in the queue again, newer: the old copy is dropped instead of being
@@ -81,6 +83,13 @@ STALL_TIME = 0.1
 #: answer; a millisecond more does not matter to it. When the last read left datagrams in the socket (overload), the
 #: next one starts at once: sleeping then is time the server does not have.
 RECEIVE_PACING = 0.001
+
+#: Seconds a batch's commit may take for the thread that answered the batch to go on committing the next ones itself,
+#: holding the reader's turn. Longer commits wait on a slow disk: then, when more packets wait, the thread passes the
+#: turn on before it commits, so that another thread answers them meanwhile. A commit with ``fsync`` on an SSD takes
+#: well under a millisecond, and waking a thread for every batch cost more than that (a fifth more CPU per exchange,
+#: and a lower rate held, than with one thread).
+SLOW_COMMIT = 0.002
 
 #: Milliseconds a reading thread waits for the socket before it looks at the worker's state again
 POLL_TIMEOUT = 500
@@ -204,6 +213,9 @@ class Worker:
         self._idle: list[tuple[int, threading.Lock]] = []
         # How many threads are committing and sending a batch they answered
         self._delivering = 0
+        # Whether the last batch's commit took longer than SLOW_COMMIT (written by one thread at a time, read without
+        # the lock: a stale value only makes one batch take the other way)
+        self._slow_commits = False
         self._answering_since: float | None = None
         # Written to when packets are queued from outside (tests, tools) and when stopping, to end a wait early
         self._wake_read, self._wake_write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
@@ -290,8 +302,9 @@ class Worker:
 
     def _serve(self) -> None:
         """
-        The loop of one pool thread: take the reader's turn, answer a batch, pass the turn on, then commit the
-        batch's lease changes and send its replies while the next thread answers the next batch.
+        The loop of one pool thread: take the reader's turn, answer a batch, commit its lease changes and send its
+        replies; when those commits are slow and more packets wait, pass the turn on first, so that the next thread
+        answers them meanwhile.
         """
         me = threading.get_ident()
         waker = threading.Lock()
@@ -299,13 +312,23 @@ class Worker:
             self._take_turn(me, waker)
             answered: list[_Answered] = []
             try:
-                with self._lock:
-                    if self._stopping and not self._waiting:
-                        return
-                    idle = not self._waiting
-                if idle:
-                    self._wait_and_read()
-                answered = self._answer_batch(me)
+                while True:
+                    with self._lock:
+                        if self._stopping and not self._waiting:
+                            return
+                        idle = not self._waiting
+                    if idle:
+                        self._wait_and_read()
+                    answered = self._answer_batch(me)
+                    if not answered or (self._slow_commits and any(item.deferred for item in answered)
+                                        and self._more_to_read()):
+                        break
+                    # Nothing to commit (Advertises, answers without leases), commits that do not keep this thread
+                    # waiting long, or nothing else to do meanwhile: waking the next thread would cost more than it
+                    # saves, so this thread delivers the batch itself
+                    answered, delivering = [], answered
+                    if not self._deliver_holding_turn(me, delivering):
+                        break
             finally:
                 self._pass_turn(me, bool(answered))
             if answered:
@@ -313,12 +336,13 @@ class Worker:
 
     def _take_turn(self, me: int, waker: threading.Lock) -> None:
         """
-        Wait for the reader's turn. Under load two threads take turns, one answering while the other commits and
-        sends its batch, and the rest of the pool sleeps (see :meth:`_pass_turn`): handing the turn round the whole
-        pool cost about 10 % more CPU per exchange with 10 threads than with 2. A waiting thread looks at the turn
-        every :data:`STALL_TIME`: when nobody has it, or its holder has been answering one packet for longer than
-        that (a handler waiting on something slow), the first to notice takes it, so that one slow request or commit
-        cannot hold up everyone else's.
+        Wait for the reader's turn. With quick commits one thread keeps it; on a slow disk, under load, two threads
+        take turns, one answering while the other commits and sends its batch, and the rest of the pool sleeps (see
+        :meth:`_pass_turn`): handing the turn round the whole pool cost about 10 % more CPU per exchange with 10
+        threads than with 2. A waiting thread looks at the turn every :data:`STALL_TIME`: when nobody has it, or its
+        holder has been answering one packet (or delivering one batch) for longer than that (a handler or a disk
+        waiting on something slow), the first to notice takes it, so that one slow request or commit cannot hold up
+        everyone else's.
 
         :param me: this thread's identity
         :param waker: this thread's own lock, free between calls; the thread that passes the turn releases it
@@ -467,28 +491,65 @@ class Worker:
         return outgoing
 
     def _deliver(self, answered: list['_Answered']) -> None:
-        """Commit the lease changes of a batch (the first commit takes them all), and send each reply whose changes
-        are durable."""
+        """Commit and send a batch after passing the turn on (the other way is :meth:`_deliver_holding_turn`)."""
         try:
-            for packet, outgoing, deferred in answered:
-                if deferred:
-                    try:
-                        deferred.commit()
-                    except Exception as error:
-                        # The lease is not durable, so it must not be promised; the client will ask again
-                        self.statistics.increment('not-durable')
-                        logger.error("Not answering %s from %s: its lease changes could not be stored: %s",
-                                     type(packet.message).__name__, packet.source, error)
-                        continue
-                if outgoing is not None:
-                    try:
-                        self.send_reply(outgoing, packet)
-                    except Exception:
-                        self.report_exception(f"sending the reply to {packet.source} on {packet.interface.name}")
+            self._commit_and_send(answered)
         finally:
             with self._lock:
                 self._busy -= len(answered)
                 self._delivering -= 1
+
+    def _more_to_read(self) -> bool:
+        """:return: whether packets wait in the queue or the socket (or a wake-up in the pipe), without waiting"""
+        with self._lock:
+            if self._waiting:
+                return True
+        return bool(self._source_poll.poll(0)) if self._reading else False
+
+    def _deliver_holding_turn(self, me: int, answered: list['_Answered']) -> bool:
+        """
+        Commit and send a batch holding the reader's turn. A commit or send that hangs counts as a packet that takes
+        long: a waiting thread takes the turn over after :data:`STALL_TIME`.
+
+        :return: whether this thread still holds the turn
+        """
+        with self._lock:
+            if self._turn_holder == me:
+                self._answering_since = time.monotonic()
+        try:
+            self._commit_and_send(answered)
+        finally:
+            with self._lock:
+                self._busy -= len(answered)
+                holds_turn = self._turn_holder == me
+                if holds_turn:
+                    self._answering_since = None
+        return holds_turn
+
+    def _commit_and_send(self, answered: list['_Answered']) -> None:
+        """Commit the lease changes of a batch (the first commit takes them all), and send each reply whose changes
+        are durable."""
+        committing: float | None = None
+        for packet, outgoing, deferred in answered:
+            if deferred:
+                if committing is None:
+                    committing = time.monotonic()
+                try:
+                    deferred.commit()
+                except Exception as error:
+                    # The lease is not durable, so it must not be promised; the client will ask again
+                    self.statistics.increment('not-durable')
+                    logger.error("Not answering %s from %s: its lease changes could not be stored: %s",
+                                 type(packet.message).__name__, packet.source, error)
+                    continue
+            if outgoing is not None:
+                try:
+                    self.send_reply(outgoing, packet)
+                except Exception:
+                    self.report_exception(f"sending the reply to {packet.source} on {packet.interface.name}")
+        if committing is not None:
+            # The first commit of a batch does the work (and the sends between commits take microseconds)
+            self._slow_commits = time.monotonic() - committing > SLOW_COMMIT
 
     def send_reply(self, outgoing: OutgoingPacket, packet: ReceivedPacket) -> None:
         """

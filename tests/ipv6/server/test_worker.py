@@ -1,4 +1,5 @@
 """Tests for dhcpkit.ipv6.server.worker: validation, handling, replies, the in-flight bound, runaway protection."""
+import queue
 import sqlite3
 import threading
 import time
@@ -17,7 +18,7 @@ from dhcpkit.ipv6.server.interfaces import Interface
 from dhcpkit.ipv6.server.packets import OutgoingPacket, ReceivedPacket, wrap_message
 from dhcpkit.ipv6.server.runaway import RunawayProtection
 from dhcpkit.ipv6.server.statistics import Statistics
-from dhcpkit.ipv6.server.worker import Worker
+from dhcpkit.ipv6.server.worker import SLOW_COMMIT, TAKE_BATCH, Worker
 from dhcpkit.ipv6.duids import LinkLayerDUID
 
 ETH0 = Interface('eth0', 2, True, (IPv6Address('fe80::1'),), (), frozenset({IPv6Address('fe80::1')}))
@@ -372,6 +373,57 @@ def test_a_reply_whose_lease_changes_cannot_be_committed_is_not_sent(caplog: pyt
     assert 'its lease changes could not be stored: disk full' in caplog.text
 
 
+class SlowStore:
+    """A lease store stand-in whose commits take `delay` seconds, as on a slow disk."""
+
+    def __init__(self, delay: float):
+        self.delay = delay
+
+    def sync(self, pending: list[object]) -> None:
+        pending.clear()
+        time.sleep(self.delay)
+
+
+def committing_harness(store: SlowStore, threads: int = 2) -> tuple[Harness, list[int]]:
+    """A harness whose every answer has a lease change for `store`, and the threads that sent each reply."""
+    from dhcpkit.ipv6.leases.deferred import sync_or_defer
+
+    def assigning(message: RelayForwardMessage) -> RelayReplyMessage:
+        sync_or_defer(store, ['change'])  # type: ignore[arg-type]
+        return advertise(message)
+    harness = Harness(answer=assigning, threads=threads)
+    senders: list[int] = []
+
+    def send(outgoing: OutgoingPacket) -> None:
+        senders.append(threading.get_ident())
+        harness.sent.append(outgoing)
+    harness.worker.send = send
+    return harness, senders
+
+
+def test_a_thread_whose_commits_are_quick_keeps_the_turn_and_delivers_its_batches_itself() -> None:
+    """Waking another thread for every batch costs more than a quick commit: one thread answers, commits and sends."""
+    harness, senders = committing_harness(SlowStore(0))
+    for number in range(6):
+        harness.worker.submit(packet(solicit(bytes([number, 0, 0]))))
+        deadline = time.monotonic() + 10
+        while len(senders) <= number and time.monotonic() < deadline:
+            time.sleep(0.005)
+    counts = harness.run()
+    assert counts['replied'] == 6
+    # Only a take-over (a thread descheduled for STALL_TIME on a busy machine) may bring in another thread
+    assert len(set(senders)) <= 1 + counts['reader-taken-over'], "the turn went round for batches with quick commits"
+
+
+def test_a_thread_whose_commits_are_slow_passes_the_turn_on_when_more_packets_wait() -> None:
+    """When commits wait on the disk (longer than SLOW_COMMIT), another thread answers what waits meanwhile."""
+    harness, senders = committing_harness(SlowStore(SLOW_COMMIT * 5))
+    harness.worker.submit_all([packet(solicit(bytes([number, 0, 0]))) for number in range(4 * TAKE_BATCH)])
+    counts = harness.run()
+    assert counts['replied'] == 4 * TAKE_BATCH
+    assert len(set(senders)) == 2, "one thread committed every batch while the others slept"
+
+
 def test_a_handler_stuck_on_one_packet_does_not_hold_up_the_others() -> None:
     release = threading.Event()
     answered = threading.Event()
@@ -395,10 +447,15 @@ def test_a_handler_stuck_on_one_packet_does_not_hold_up_the_others() -> None:
 
 
 def test_threads_stuck_sending_do_not_hold_up_the_others() -> None:
-    """While the threads that answered S1 and S2 are stuck sending, a third takes the turn they left and answers S3."""
+    """
+    While the threads that answered S1 and S2 are stuck sending, a third takes the turn (left free, or taken over
+    after STALL_TIME) and answers S3. Each is submitted once the one before is stuck, so that each is a batch of its
+    own: what shares a batch with a stuck reply waits for it.
+    """
     release = threading.Event()
     stuck = {b'S1\x00', b'S2\x00'}
     sent: list[bytes] = []
+    stuck_sending: queue.SimpleQueue[bytes] = queue.SimpleQueue()
 
     def echo(message: RelayForwardMessage) -> RelayReplyMessage:
         return message.wrap_response(AdvertiseMessage(message.relayed_message.transaction_id))  # type: ignore[union-attr]
@@ -407,12 +464,14 @@ def test_threads_stuck_sending_do_not_hold_up_the_others() -> None:
     def send(outgoing: OutgoingPacket) -> None:
         transaction_id = outgoing.data[1:4]
         if transaction_id in stuck:
+            stuck_sending.put(transaction_id)
             assert release.wait(10)
         sent.append(transaction_id)
     harness.worker.send = send
     for transaction_id in (b'S1\x00', b'S2\x00', b'S3\x00'):
         harness.worker.submit(packet(solicit(transaction_id)))
-        time.sleep(0.05)
+        if transaction_id in stuck:
+            assert stuck_sending.get(timeout=5) == transaction_id
     deadline = time.monotonic() + 10
     while b'S3\x00' not in sent and time.monotonic() < deadline:
         time.sleep(0.01)
