@@ -86,9 +86,9 @@ RECEIVE_PACING = 0.001
 
 #: Seconds a batch's commit may take for the thread that answered the batch to go on committing the next ones itself,
 #: holding the reader's turn. Longer commits wait on a slow disk: then, when more packets wait, the thread passes the
-#: turn on before it commits, so that another thread answers them meanwhile. A commit with ``fsync`` on an SSD takes
-#: well under a millisecond, and waking a thread for every batch cost more than that (a fifth more CPU per exchange,
-#: and a lower rate held, than with one thread).
+#: turn on before it commits, so that another thread answers them meanwhile. A commit of eight leases with ``fsync``
+#: took about half a millisecond on the benchmark machine, and waking a thread for every batch cost more than that (a
+#: fifth more CPU per exchange, and a lower rate held, than with one thread).
 SLOW_COMMIT = 0.002
 
 #: Milliseconds a reading thread waits for the socket before it looks at the worker's state again
