@@ -6,6 +6,7 @@ reported with the next line that is let through.
 """
 import threading
 import time
+from collections import OrderedDict
 from typing import Callable, Hashable
 
 __all__ = ['LogLimiter']
@@ -24,7 +25,9 @@ class LogLimiter:
         self.max_keys = max_keys
         self.clock = clock
         self._lock = threading.Lock()
-        self._last: dict[Hashable, tuple[float, int]] = {}
+        # Oldest first. An OrderedDict finds its oldest entry at once; a plain dict skips every entry deleted before
+        # it, which under a flood of new keys makes each line cost time in proportion to max_keys
+        self._last: OrderedDict[Hashable, tuple[float, int]] = OrderedDict()
 
     def allow(self, key: Hashable) -> int | None:
         """
@@ -41,6 +44,6 @@ class LogLimiter:
                 return None
             self._last.pop(key, None)
             if len(self._last) >= self.max_keys:
-                del self._last[next(iter(self._last))]
+                self._last.popitem(last=False)
             self._last[key] = (now, 0)
             return last[1] if last is not None else 0
