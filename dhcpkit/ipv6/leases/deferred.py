@@ -11,8 +11,8 @@ instead of one per transaction, and no wait on the disk in the middle of a batch
 calls a message handler) nothing changes: the changes are durable when ``post()`` returns.
 """
 import threading
-from contextlib import contextmanager
-from typing import Any, Iterator
+from types import TracebackType
+from typing import Any
 
 from dhcpkit.ipv6.leases import LeaseStore
 
@@ -46,21 +46,37 @@ class DeferredCommits:
             store.sync(pending)
 
 
-@contextmanager
-def deferring_commits(deferred: DeferredCommits) -> Iterator[DeferredCommits]:
+def deferring_commits(deferred: DeferredCommits) -> '_Deferring':
     """
     Within this block, :func:`sync_or_defer` in this thread records lease changes in ``deferred`` instead of
     committing them; the caller must call ``deferred.commit()`` before it lets the response leave.
 
     :param deferred: where the changes go
-    :return: ``deferred``
+    :return: the ``with`` block, which gives ``deferred``
     """
-    outer = getattr(_this_thread, 'deferred', None)
-    _this_thread.deferred = deferred
-    try:
-        yield deferred
-    finally:
-        _this_thread.deferred = outer
+    return _Deferring(deferred)
+
+
+class _Deferring:
+    """
+    The ``with`` block of :func:`deferring_commits`. The worker enters one for every transaction: a plain object costs a
+    third of what a generator-based context manager does.
+    """
+
+    __slots__ = ('deferred', 'outer')
+
+    def __init__(self, deferred: DeferredCommits):
+        self.deferred = deferred
+        self.outer: DeferredCommits | None = None
+
+    def __enter__(self) -> DeferredCommits:
+        self.outer = getattr(_this_thread, 'deferred', None)
+        _this_thread.deferred = self.deferred
+        return self.deferred
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        _this_thread.deferred = self.outer
 
 
 def sync_or_defer(store: LeaseStore, pending: list[Any]) -> None:
