@@ -7,6 +7,7 @@ else") are tested without sockets. The server acts as the outermost relay of eve
 handler sees a :class:`~dhcpkit.ipv6.messages.RelayForwardMessage` whose Interface-Id names the interface and whose
 peer-address is the sender, and answers with a Relay-reply that says where the answer goes.
 """
+import functools
 import struct
 import time
 from dataclasses import dataclass, field
@@ -91,8 +92,13 @@ class OutgoingPacket:
     @property
     def socket_address(self) -> tuple[str, int, int, int]:
         """The destination as :meth:`socket.socket.sendmsg` wants it; link-local destinations need their scope."""
-        scope = self.interface_index if needs_scope(self.destination) else 0
-        return address_text(self.destination), self.port, 0, scope
+        return _socket_address(self.destination, self.port, self.interface_index)
+
+
+@functools.lru_cache(maxsize=4096)
+def _socket_address(destination: IPv6Address, port: int, interface_index: int) -> tuple[str, int, int, int]:
+    # Every reply goes to the sender of a request, and clients and relays send again and again
+    return address_text(destination), port, 0, interface_index if needs_scope(destination) else 0
 
 
 def is_multicast(address: IPv6Address) -> bool:
