@@ -60,6 +60,8 @@ class TransactionBundle:
         self.handled_options: list[Option] = []
         self.marks: set[str] = set()
         self.handler_data: dict[str, Any] = {}
+        # The request's IA options, found on first use: several handlers ask in every transaction
+        self._request_ias: list[IAOption] | None = None
 
     def __str__(self) -> str:
         peer = self.incoming_relay_messages[0].peer_address if self.incoming_relay_messages else '?'
@@ -88,9 +90,11 @@ class TransactionBundle:
 
         :return: the unanswered IA options
         """
-        ias = [option for option in self.request.options if isinstance(option, _IA_CLASSES)]
+        ias = self._request_ias
+        if ias is None:
+            ias = self._request_ias = [option for option in self.request.options if isinstance(option, _IA_CLASSES)]
         if not self.handled_options:
-            return ias
+            return list(ias)
         handled = {id(option) for option in self.handled_options}
         return [option for option in ias if id(option) not in handled]
 
