@@ -86,7 +86,9 @@ class TransactionBundle:
 
     def get_unanswered_ia_options(self) -> list[IAOption]:
         """
-        The IA options (IA_NA, IA_TA and IA_PD) of the request that no handler has marked as handled.
+        The IA options (IA_NA, IA_TA and IA_PD) of the request that no handler has marked as handled. The request is
+        the client's message as received: the bundle finds its IA options once, on the first call, so a handler that
+        changed ``request.options`` afterwards would not be seen here.
 
         :return: the unanswered IA options
         """
