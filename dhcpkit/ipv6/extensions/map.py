@@ -66,7 +66,7 @@ def parse_ipv6_prefix(element: str, buffer: bytes, offset: int, end: int) -> tup
                                                    f"{end - offset - 1} are left")
     packed = bytes(buffer[offset + 1:offset + 1 + size]).ljust(16, b'\x00')
     try:
-        prefix = IPv6Network((IPv6Address(packed), prefix_length))
+        prefix = IPv6Network((packed, prefix_length))  # bytes, not an IPv6Address: see IAPrefixOption
     except ValueError:
         raise MalformedInputError(element, offset + 1,
                                   f"IPv6 prefix has bits set beyond its length /{prefix_length}") from None
@@ -119,7 +119,7 @@ class S46RuleOption(ContainerOption):
         if prefix4_length > 32:
             raise MalformedInputError('S46RuleOption', offset + 2, f"IPv4 prefix length {prefix4_length} is over 32")
         try:
-            self.ipv4_prefix = IPv4Network((IPv4Address(packed4), prefix4_length))
+            self.ipv4_prefix = IPv4Network((packed4, prefix4_length))
         except ValueError:
             raise MalformedInputError('S46RuleOption', offset + 3,
                                       f"IPv4 prefix has bits set beyond its length /{prefix4_length}") from None

@@ -1,7 +1,7 @@
 """
 Prefix exclusion: the PD Exclude option (RFC 6603), a part of a delegated prefix that the client may not use.
 """
-from ipaddress import IPv6Address, IPv6Network
+from ipaddress import IPv6Network
 
 from dhcpkit.ipv6.extensions.prefix_delegation import IAPrefixOption
 from dhcpkit.ipv6.option_base import Option
@@ -85,7 +85,7 @@ class PDExcludeOption(Option):
             raise ValidationError(f"PDExcludeOption.subnet_id {self.subnet_id.hex()} has padding bits set")
         subnet_bits = value >> padding
         address = int(delegated.network_address) | (subnet_bits << (128 - self.prefix_length))
-        return IPv6Network((IPv6Address(address), self.prefix_length))
+        return IPv6Network((address, self.prefix_length))
 
     @classmethod
     def from_prefixes(cls, delegated: IPv6Network, excluded: IPv6Network) -> 'PDExcludeOption':

@@ -1,7 +1,7 @@
 """
 Prefix delegation: the IA_PD and IA Prefix options (RFC 8415 sections 21.21 and 21.22, first defined in RFC 3633).
 """
-from ipaddress import IPv6Address, IPv6Network
+from ipaddress import IPv6Network
 from struct import Struct
 
 from dhcpkit.ipv6.messages import (AdvertiseMessage, RebindMessage, ReleaseMessage, RenewMessage, ReplyMessage,
@@ -71,7 +71,9 @@ class IAPrefixOption(ContainerOption):
         if prefix_length > 128:
             raise MalformedInputError('IAPrefixOption', offset + 8, f"prefix length {prefix_length} is over 128")
         try:
-            self.prefix = IPv6Network((IPv6Address(packed), prefix_length))
+            # From the packed bytes: an IPv6Address as the first element costs 8 us instead of 1.2, because
+            # IPv6Network turns it into text and parses that
+            self.prefix = IPv6Network((packed, prefix_length))
         except ValueError:
             # Bits set past the prefix length cannot round-trip through IPv6Network
             raise MalformedInputError('IAPrefixOption', offset + 9,
