@@ -153,6 +153,7 @@ class PrefixRange(Pool):
         self.aggregate = aggregate
         self.delegated_length = delegated_length
         self._base = int(aggregate.network_address)
+        self._aggregate_mask = int(aggregate.netmask)
         self._step = 1 << (128 - delegated_length)
         self.size = 1 << (delegated_length - aggregate.prefixlen)
         self.pool_id = f'pd {aggregate}/{delegated_length}'
@@ -169,4 +170,6 @@ class PrefixRange(Pool):
             network = network_of(resource)
         except ValueError:
             return False
-        return network.prefixlen == self.delegated_length and network.subnet_of(self.aggregate)
+        # Compared as integers: subnet_of() costs 2.8 us on a network it has not seen before (every Request's)
+        return (network.prefixlen == self.delegated_length
+                and int(network.network_address) & self._aggregate_mask == self._base)
