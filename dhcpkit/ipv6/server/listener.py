@@ -23,7 +23,7 @@ from dhcpkit.ipv6.server.interfaces import MULTICAST_GROUPS, Interface, Interfac
 from dhcpkit.ipv6.server.packets import (OutgoingPacket, PacketRejected, ReceivedPacket, peek_client_message_type,
                                          wrap_message)
 from dhcpkit.ipv6.server.statistics import Statistics
-from dhcpkit.ipv6.server.worker import MAX_QUEUE_WAIT, SOLICIT_READ_MAX_WAIT
+from dhcpkit.ipv6.server.worker import MAX_QUEUE_WAIT, SOLICIT_MAX_WAIT, SOLICIT_READ_MAX_WAIT
 from dhcpkit.protocol_element import MalformedInputError
 
 __all__ = ['Listener', 'open_server_socket', 'parse_pktinfo', 'make_pktinfo']
@@ -306,6 +306,11 @@ class Listener:
         packets = []
         receive = self.sock.recvmsg
         increment = self.statistics.increment
+        # Solicits that waited more than SOLICIT_READ_MAX_WAIT are shed here only while the socket stays backlogged
+        # (overload). After a stall at a load the server can carry (a slow disk, a busy host) the listener reads what
+        # piled up in one go and the queue's own SOLICIT_MAX_WAIT decides: the server catches up within milliseconds,
+        # and those clients would otherwise wait for their retransmission, a second later.
+        late = SOLICIT_MAX_WAIT if not self.backlogged else SOLICIT_READ_MAX_WAIT
         self.backlogged = True
         for _ in range(limit):
             try:
@@ -327,7 +332,7 @@ class Listener:
                 # Behind by more than a client waits: it has sent this again, so do not even parse it
                 increment('dropped-stale')
                 continue
-            if (shed_solicits or waited > SOLICIT_READ_MAX_WAIT) and peek_client_message_type(data) == MSG_SOLICIT:
+            if (shed_solicits or waited > late) and peek_client_message_type(data) == MSG_SOLICIT:
                 # The workers are behind: exchanges under way first (see SOLICIT_MAX_WAIT and SOLICIT_READ_MAX_WAIT)
                 increment('dropped-queue-full' if shed_solicits else 'dropped-behind')
                 continue

@@ -56,11 +56,13 @@ MAX_QUEUE_WAIT = 1.0
 #: still listen, and the Solicits that are answered are recent ones. Without load nothing waits this long.
 SOLICIT_MAX_WAIT = 0.25
 
-#: Seconds a Solicit may have waited in the socket for the listener to still parse and queue it; older ones are
-#: dropped unparsed (``dropped-behind``). Half of :data:`SOLICIT_MAX_WAIT`, so that what the listener accepts has time
-#: left to wait in the queue. Under overload the oldest datagram in the socket is always about as old as the
-#: listener's limit; when that limit was SOLICIT_MAX_WAIT itself, most accepted Solicits crossed it in the queue and
-#: were dropped there, after their parse was paid for (61 % of the drops, at three times the 2-way rate held).
+#: Seconds a Solicit may have waited in the socket for the listener to still parse and queue it while the socket is
+#: backlogged (the last read stopped at its limit); older ones are dropped unparsed (``dropped-behind``). Half of
+#: :data:`SOLICIT_MAX_WAIT`, so that what the listener accepts has time left to wait in the queue. Without a backlog
+#: the listener keeps Solicits up to SOLICIT_MAX_WAIT old: they piled up during a stall, not under overload. Under
+#: overload the oldest datagram in the socket is always about as old as the listener's limit; when that limit was
+#: SOLICIT_MAX_WAIT itself, most accepted Solicits crossed it in the queue and were dropped there, after their parse
+#: was paid for (61 % of the drops, at three times the 2-way rate held).
 SOLICIT_READ_MAX_WAIT = SOLICIT_MAX_WAIT / 2
 
 #: Seconds between looks at the queue while draining it at shutdown
