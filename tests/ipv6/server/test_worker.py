@@ -446,6 +446,16 @@ def test_a_handler_stuck_on_one_packet_does_not_hold_up_the_others() -> None:
     assert counts['replied'] == 2
 
 
+def test_a_waiting_thread_looks_again_when_the_holder_would_count_as_stuck() -> None:
+    from dhcpkit.ipv6.server.worker import STALL_TIME, stall_wait
+    assert stall_wait(None, 100.0) == STALL_TIME
+    assert abs(stall_wait(100.0, 100.0) - STALL_TIME) < 1e-9
+    assert abs(stall_wait(100.0, 100.0 + STALL_TIME * 0.75) - STALL_TIME * 0.25) < 1e-9
+    # Already stuck (or the clock jumped): look again soon, never spin
+    assert stall_wait(100.0, 100.0 + STALL_TIME * 5) == 0.001
+    assert stall_wait(100.0 + STALL_TIME * 5, 100.0) == STALL_TIME
+
+
 def test_threads_stuck_sending_do_not_hold_up_the_others() -> None:
     """
     While the threads that answered S1 and S2 are stuck sending, a third takes the turn (left free, or taken over
