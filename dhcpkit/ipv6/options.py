@@ -624,7 +624,12 @@ def validate_iaid(element: object, iaid: Any) -> None:
 
 def validate_timers(element: object, t1: Any, t2: Any) -> None:
     """
-    Check T1 and T2 of an IA (RFC 8415 section 21.4: T1 may not be greater than T2 unless T2 is 0).
+    Check that T1 and T2 of an IA are 32-bit unsigned integers.
+
+    How they relate is not checked: a T1 greater than T2 does not make the message invalid for anyone who receives
+    it (RFC 8415 section 21.4: a server MUST ignore the timers a client sends, and a client discards just that IA,
+    not the message). Dropping the message instead would leave such a client without any answer. The server's own
+    timers come from :mod:`dhcpkit.ipv6.option_handlers.timing_limits`, which never makes T1 greater than T2.
 
     :param element: the IA option
     :param t1: its T1
@@ -634,13 +639,16 @@ def validate_timers(element: object, t1: Any, t2: Any) -> None:
         # Plain ints in range, the usual case, pass this one cheap test; anything else gets the full check and its error
         validate_unsigned(element, 't1', t1, 32)
         validate_unsigned(element, 't2', t2, 32)
-    if t2 and t1 > t2:
-        raise ValidationError(f"{type(element).__name__} has T1 {t1} greater than T2 {t2}")
 
 
 def validate_lifetimes(element: object, preferred_lifetime: Any, valid_lifetime: Any) -> None:
     """
-    Check the lifetimes of an address or prefix (RFC 8415 sections 21.6 and 21.22: preferred <= valid).
+    Check that the lifetimes of an address or prefix are 32-bit unsigned integers.
+
+    As with :func:`validate_timers`, a preferred lifetime greater than the valid one does not make the message invalid
+    (RFC 8415 sections 21.6 and 21.22: a server MUST ignore the lifetimes a client sends, and a client discards just
+    that address or prefix). The server's own lifetimes come from the pool configuration, which refuses a
+    preferred-lifetime longer than the valid-lifetime.
 
     :param element: the IA Address or IA Prefix option
     :param preferred_lifetime: its preferred lifetime
@@ -651,9 +659,6 @@ def validate_lifetimes(element: object, preferred_lifetime: Any, valid_lifetime:
         # Plain ints in range, the usual case, pass this one cheap test; anything else gets the full check and its error
         validate_unsigned(element, 'preferred_lifetime', preferred_lifetime, 32)
         validate_unsigned(element, 'valid_lifetime', valid_lifetime, 32)
-    if preferred_lifetime > valid_lifetime:
-        raise ValidationError(f"{type(element).__name__} has a preferred lifetime {preferred_lifetime} greater than "
-                              f"its valid lifetime {valid_lifetime}")
 
 
 # RFC 8415 appendix C: options that may appear inside options

@@ -226,14 +226,11 @@ def _unsaveable(klass: type, **attributes: Any) -> Any:
     (ClientIdOption(LinkLayerDUID(1, b'x' * 127)), r"LinkLayerDUID is longer than 130 bytes"),
     (IANAOption(b'abc'), r"IANAOption.iaid must be 4 bytes"),
     (IANAOption(1), r"IANAOption.iaid must be 4 bytes"),  # type: ignore[arg-type]
-    (IANAOption(b'abcd', 10, 5), r"IANAOption has T1 10 greater than T2 5"),
     (IANAOption(b'abcd', 2 ** 32, 0), r"IANAOption.t1 must be a 32-bit unsigned integer"),
     (IANAOption(b'abcd', 0, -1), r"IANAOption.t2 must be a 32-bit unsigned integer"),
     (IANAOption(b'abcd', options=[ClientIdOption(LinkLayerDUID(1, MAC))]),
      r"IANAOption may not contain ClientIdOption"),
     (IANAOption(b'abcd', options=[STATUS_OK, STATUS_OK]), r"IANAOption may contain StatusCodeOption at most 1 time"),
-    (IANAOption(b'abcd', options=[IAAddressOption(ADDRESS, 10, 5)]),
-     r"IANAOption -> IAAddressOption has a preferred lifetime 10 greater than its valid lifetime 5"),
     (IANAOption(b'abcd', options=[IANAOption(b'abcd')]), r"IANAOption may not contain IANAOption"),
     (_unsaveable(IANAOption, options=None), r"IANAOption.options must be a list of options"),
     (IATAOption(b'abcde'), r"IATAOption.iaid must be 4 bytes"),
@@ -243,7 +240,6 @@ def _unsaveable(klass: type, **attributes: Any) -> Any:
     (IAAddressOption(IPv6Address('::')), r"IAAddressOption.address :: is not a unicast address"),
     (IAAddressOption(IPv6Address('::1')), r"IAAddressOption.address ::1 is not a unicast address"),
     (IAAddressOption('2001:db8::1'), r"IAAddressOption.address must be an IPv6 address"),  # type: ignore[arg-type]
-    (IAAddressOption(ADDRESS, 2, 1), r"IAAddressOption has a preferred lifetime 2 greater than its valid lifetime 1"),
     (IAAddressOption(ADDRESS, 0, 2 ** 32), r"IAAddressOption.valid_lifetime must be a 32-bit unsigned integer"),
     (IAAddressOption(ADDRESS, -1, 0), r"IAAddressOption.preferred_lifetime"),
     (IAAddressOption(ADDRESS, options=[STATUS_OK, STATUS_OK]), r"IAAddressOption may contain StatusCodeOption"),
@@ -292,6 +288,11 @@ def test_validate_rejects(element: Option, problem: str) -> None:
 @pytest.mark.parametrize('element', [
     IANAOption(b'abcd', 10, 0),  # T2 of 0 leaves T1 to the client (RFC 8415 section 21.4)
     IANAOption(b'abcd', 10, 10),
+    # How T1/T2 and lifetimes relate does not make a message invalid: a server ignores what a client puts there, a
+    # client discards just that IA or address (RFC 8415 sections 21.4 and 21.6)
+    IANAOption(b'abcd', 10, 5),
+    IANAOption(b'abcd', 0, 0, [IAAddressOption(ADDRESS, 10, 5)]),
+    IAAddressOption(ADDRESS, 2, 1),
     IANAOption(b'abcd', 0, 0, [IA_ADDRESS, IAAddressOption(IPv6Address('2001:db8::2')), STATUS_OK]),
     IANAOption(b'abcd', 0, 0, [UnknownOption(65000, b'future')]),
     IAAddressOption(IPv6Address('fe80::1'), 0, 0),

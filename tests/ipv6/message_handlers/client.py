@@ -573,6 +573,14 @@ class InProcessClient:
             sent_server_id = request.get_option_of_type(ServerIdOption)
             assert sent_server_id is not None and server_ids[0].duid == sent_server_id.duid, \
                 "the reply comes from another server than the one addressed"
+        # What a client would discard (RFC 8415 sections 21.4, 21.6, 21.21, 21.22), which validate() lets through
+        for option in response.options:
+            if isinstance(option, (IANAOption, IAPDOption)):
+                assert not (option.t2 and option.t1 > option.t2), f"T1 {option.t1} is greater than T2 {option.t2}"
+                for lease in option.options:
+                    if isinstance(lease, (IAAddressOption, IAPrefixOption)):
+                        assert lease.preferred_lifetime <= lease.valid_lifetime, \
+                            f"{lease} has a preferred lifetime greater than its valid lifetime"
 
     # The client's view of its leases
 

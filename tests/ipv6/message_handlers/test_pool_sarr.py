@@ -341,6 +341,41 @@ def test_request_without_a_solicit(handler: StandardMessageHandler, tmp_path: Pa
     assert len(stored_leases(tmp_path)) == 2
 
 
+def garble_timers(message: Any) -> Any:
+    """Give every IA of a client's message T1 greater than T2, and every address and prefix in them a preferred
+    lifetime greater than the valid one."""
+    for ia in message.options:
+        if isinstance(ia, (IANAOption, IAPDOption)):
+            ia.t1, ia.t2 = 2000, 1000
+            for lease in ia.options:
+                if isinstance(lease, (IAAddressOption, IAPrefixOption)):
+                    lease.preferred_lifetime, lease.valid_lifetime = 300, 100
+    return message
+
+
+def test_timers_and_lifetimes_from_the_client_are_ignored(handler: StandardMessageHandler, tmp_path: Path) -> None:
+    # RFC 8415 sections 21.4, 21.6, 21.21 and 21.22: the server MUST ignore T1/T2 and lifetimes in a client's message,
+    # so values out of order (which a client would discard in a server's) neither lose the client its answer nor
+    # reach the reply
+    client = pool_client(handler)
+    advertise = client.exchange(garble_timers(client.build_solicit(ia_na=1, ia_pd=1)))
+    assert isinstance(advertise, AdvertiseMessage)
+    request = garble_timers(client.build_request())
+    offered = find_ia(advertise, IANAOption, IAID_1).get_addresses()
+    assert find_ia(request, IANAOption, IAID_1).get_addresses() == offered
+    reply = client.exchange(request)
+    assert isinstance(reply, ReplyMessage) and status_of(reply) is None
+    iana = find_ia(reply, IANAOption, IAID_1)
+    address = iana.get_option_of_type(IAAddressOption)
+    assert address is not None and in_range(address.address)
+    assert (address.preferred_lifetime, address.valid_lifetime, iana.t1, iana.t2) == (3600, 7200, 1800, 2880)
+    iapd = find_ia(reply, IAPDOption, PD_IAID_1)
+    prefix = iapd.get_option_of_type(IAPrefixOption)
+    assert prefix is not None
+    assert (prefix.preferred_lifetime, prefix.valid_lifetime, iapd.t1, iapd.t2) == (43200, 86400, 21600, 34560)
+    assert len(stored_leases(tmp_path)) == 2
+
+
 def test_infinite_lifetimes(handler_factory: HandlerFactory, tmp_path: Path) -> None:
     handler = handler_factory(na_lifetimes=('infinite', 'infinite'), prefix=None)
     client = pool_client(handler)
