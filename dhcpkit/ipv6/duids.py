@@ -186,8 +186,10 @@ class EnterpriseDUID(DUID):
     def validate(self) -> None:
         if not isinstance(self.enterprise_number, int) or not 0 <= self.enterprise_number <= 0xffffffff:
             raise ValidationError("EnterpriseDUID.enterprise_number must be a 32-bit unsigned integer")
-        if not isinstance(self.identifier, bytes) or not self.identifier:
-            raise ValidationError("EnterpriseDUID.identifier must be non-empty bytes")
+        # No more than bytes: DUIDs are opaque (RFC 8415 section 11), and the enterprise number alone already makes
+        # a DUID of the minimum length
+        if not isinstance(self.identifier, bytes):
+            raise ValidationError("EnterpriseDUID.identifier must be bytes")
         super().validate()
 
 
@@ -256,5 +258,8 @@ class UUIDDUID(DUID):
 def _validate_hardware(duid: DUID, hardware_type: int, link_layer_address: bytes) -> None:
     if not isinstance(hardware_type, int) or not 0 <= hardware_type <= 0xffff:
         raise ValidationError(f"{type(duid).__name__}.hardware_type must be a 16-bit unsigned integer")
-    if not isinstance(link_layer_address, bytes) or not link_layer_address:
-        raise ValidationError(f"{type(duid).__name__}.link_layer_address must be non-empty bytes")
+    # An empty address is still a DUID (the hardware type makes it long enough), and servers treat DUIDs as opaque
+    # values that they only compare (RFC 8415 section 11): a client on an interface without a link-layer address
+    # (PPP, a raw-IP modem, a tunnel) may well send one
+    if not isinstance(link_layer_address, bytes):
+        raise ValidationError(f"{type(duid).__name__}.link_layer_address must be bytes")

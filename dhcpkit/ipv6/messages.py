@@ -419,10 +419,18 @@ _allow(RapidCommitOption, [SolicitMessage, ReplyMessage])
 _allow(UserClassOption, _CLIENT_MESSAGES + [AdvertiseMessage, ReplyMessage])
 _allow(VendorClassOption, _CLIENT_MESSAGES + [AdvertiseMessage, ReplyMessage], 0, 2 ** 31)
 _allow(VendorSpecificInformationOption, _CLIENT_MESSAGES + [AdvertiseMessage, ReplyMessage], 0, 2 ** 31)
+# Relay agents add vendor options of their own to their Relay-forward (a DOCSIS CMTS puts its capabilities and the
+# cable modem's MAC address in a Vendor-specific Information option of enterprise 4491), and a server may answer with
+# some in its Relay-reply: a relayed message with them is not invalid, whatever a handler makes of them
+_allow(VendorClassOption, [RelayForwardMessage, RelayReplyMessage], 0, 2 ** 31)
+_allow(VendorSpecificInformationOption, [RelayForwardMessage, RelayReplyMessage], 0, 2 ** 31)
 _allow(InterfaceIdOption, [RelayForwardMessage, RelayReplyMessage])
 _allow(ReconfigureMessageOption, [ReconfigureMessage], 1)
 _allow(ReconfigureAcceptOption, [SolicitMessage, RequestMessage, RenewMessage, RebindMessage,
                                  InformationRequestMessage, AdvertiseMessage, ReplyMessage])
+# Not in appendix B for these either, but ISC dhclient configured to accept Reconfigure sends it in its Confirm and
+# Release too; dropping those would leave a rebooted client unconfirmed and a released lease held, so it is ignored there
+_allow(ReconfigureAcceptOption, [ConfirmMessage, ReleaseMessage, DeclineMessage])
 _allow(InformationRefreshTimeOption, [ReplyMessage])
 
 

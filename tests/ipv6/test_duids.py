@@ -123,16 +123,13 @@ def test_load_from_another_type_leaves_the_duid_alone(duid: DUID, data: bytes, p
     (LinkLayerTimeDUID(65536, 0, MAC), r"LinkLayerTimeDUID.hardware_type"),
     (LinkLayerTimeDUID(1, 2 ** 32, MAC), r"LinkLayerTimeDUID.time must be a 32-bit unsigned integer"),
     (LinkLayerTimeDUID(1, -1, MAC), r"LinkLayerTimeDUID.time"),
-    (LinkLayerTimeDUID(1, 0, b''), r"LinkLayerTimeDUID.link_layer_address must be non-empty bytes"),
     (LinkLayerTimeDUID(1, 0, 'mac'), r"LinkLayerTimeDUID.link_layer_address"),  # type: ignore[arg-type]
     (LinkLayerTimeDUID(1, 0, b'x' * 123), r"LinkLayerTimeDUID is longer than 130 bytes"),
     (EnterpriseDUID(-1, b'x'), r"EnterpriseDUID.enterprise_number must be a 32-bit unsigned integer"),
     (EnterpriseDUID(2 ** 32, b'x'), r"EnterpriseDUID.enterprise_number"),
-    (EnterpriseDUID(9, b''), r"EnterpriseDUID.identifier must be non-empty bytes"),
     (EnterpriseDUID(9, 'id'), r"EnterpriseDUID.identifier"),  # type: ignore[arg-type]
     (EnterpriseDUID(9, b'x' * 125), r"EnterpriseDUID is longer than 130 bytes"),
     (LinkLayerDUID(65536, MAC), r"LinkLayerDUID.hardware_type"),
-    (LinkLayerDUID(1, b''), r"LinkLayerDUID.link_layer_address must be non-empty bytes"),
     (LinkLayerDUID(1, b'x' * 127), r"LinkLayerDUID is longer than 130 bytes"),
     (UUIDDUID(str(SOME_UUID)), r"UUIDDUID.uuid must be a UUID"),  # type: ignore[arg-type]
     (UUIDDUID(SOME_UUID.bytes), r"UUIDDUID.uuid must be a UUID"),  # type: ignore[arg-type]
@@ -151,6 +148,10 @@ def test_validate_rejects(duid: DUID, problem: str) -> None:
     LinkLayerDUID(1, b'x' * 126),
     UnknownDUID(0xff00, b'x' * 128),
     LinkLayerDUID(0, b'\x00'),
+    # Opaque values (RFC 8415 section 11): without an address or identifier they are still long enough
+    LinkLayerDUID(1, b''),
+    LinkLayerTimeDUID(1, 0, b''),
+    EnterpriseDUID(9, b''),
 ])
 def test_validate_length_limits(duid: DUID) -> None:
     duid.validate()

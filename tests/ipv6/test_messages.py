@@ -389,12 +389,15 @@ ALLOWED: list[tuple[Option, list[type[Message]], int | None]] = [
     (STATUS, [AdvertiseMessage, ReplyMessage], 1),
     (RapidCommitOption(), [SolicitMessage, ReplyMessage], 1),
     (UserClassOption([b'x']), CLIENT, 1),
-    (VendorClassOption(9, [b'x']), CLIENT, None),
-    (VendorSpecificInformationOption(9, [(1, b'x')]), CLIENT + [AdvertiseMessage, ReplyMessage], None),
+    # ... and relay agents add their own (a DOCSIS CMTS: enterprise 4491)
+    (VendorClassOption(9, [b'x']), CLIENT + RELAY, None),
+    (VendorSpecificInformationOption(9, [(1, b'x')]), CLIENT + [AdvertiseMessage, ReplyMessage] + RELAY, None),
     (INTERFACE, RELAY, 1),
     (ReconfigureMessageOption(MSG_RENEW), [ReconfigureMessage], 1),
+    # ... and in Confirm, Release and Decline because ISC dhclient keeps it there when configured to send it
     (ReconfigureAcceptOption(), [SolicitMessage, AdvertiseMessage, RequestMessage, RenewMessage, RebindMessage,
-                                 ReplyMessage, InformationRequestMessage], 1),
+                                 ReplyMessage, InformationRequestMessage, ConfirmMessage, ReleaseMessage,
+                                 DeclineMessage], 1),
     (InformationRefreshTimeOption(600), [ReplyMessage], 1),
 ]
 

@@ -222,7 +222,7 @@ def _unsaveable(klass: type, **attributes: Any) -> Any:
 @pytest.mark.parametrize('element, problem', [
     (ClientIdOption(None), r"ClientIdOption.duid must be a DUID"),
     (ServerIdOption(b'\x00\x03\x00\x01' + MAC), r"ServerIdOption.duid must be a DUID"),  # type: ignore[arg-type]
-    (ClientIdOption(EnterpriseDUID(9, b'')), r"EnterpriseDUID.identifier"),
+    (ClientIdOption(EnterpriseDUID(9, 'id')), r"EnterpriseDUID.identifier"),  # type: ignore[arg-type]
     (ClientIdOption(LinkLayerDUID(1, b'x' * 127)), r"LinkLayerDUID is longer than 130 bytes"),
     (IANAOption(b'abc'), r"IANAOption.iaid must be 4 bytes"),
     (IANAOption(1), r"IANAOption.iaid must be 4 bytes"),  # type: ignore[arg-type]

@@ -2,8 +2,9 @@
 The Client FQDN option (RFC 4704): the client's name, and who updates the DNS for it.
 """
 from dhcpkit.ipv6.domain_names import encode_domain_name, parse_domain_name, validate_domain_name
-from dhcpkit.ipv6.messages import (AdvertiseMessage, InformationRequestMessage, RebindMessage, RenewMessage,
-                                   ReplyMessage, RequestMessage, SolicitMessage, allow_in_messages)
+from dhcpkit.ipv6.messages import (AdvertiseMessage, ConfirmMessage, DeclineMessage, InformationRequestMessage,
+                                   RebindMessage, ReleaseMessage, RenewMessage, ReplyMessage, RequestMessage,
+                                   SolicitMessage, allow_in_messages)
 from dhcpkit.ipv6.option_base import Option
 from dhcpkit.ipv6.options import validate_unsigned
 from dhcpkit.protocol_element import MalformedInputError, ValidationError
@@ -122,3 +123,8 @@ class ClientFQDNOption(Option):
 # RFC 4704 section 5: only in Solicit, Advertise, Request, Renew, Rebind, Reply and Information-request
 allow_in_messages(ClientFQDNOption, [SolicitMessage, AdvertiseMessage, RequestMessage, RenewMessage, RebindMessage,
                                      ReplyMessage, InformationRequestMessage])
+# ... but dhcpcd with its "hostname" setting sends it in its Confirm, and dhclient with "send fqdn.fqdn" (which
+# NetworkManager writes) in its Confirm and Release. RFC 8415 section 16 lets a server either use such a message or
+# discard it; discarding would leave a rebooted client unconfirmed and a released lease held, so the option is
+# accepted there and nothing acts on it
+allow_in_messages(ClientFQDNOption, [ConfirmMessage, ReleaseMessage, DeclineMessage])

@@ -1,7 +1,7 @@
 """Tests for :mod:`dhcpkit.ipv6.extensions.client_fqdn` (RFC 4704)."""
 from dhcpkit.ipv6.extensions.client_fqdn import FLAG_N, FLAG_O, FLAG_S, ClientFQDNOption
-from dhcpkit.ipv6.messages import (AdvertiseMessage, ConfirmMessage, RelayForwardMessage, ReplyMessage,
-                                   SolicitMessage)
+from dhcpkit.ipv6.messages import (AdvertiseMessage, ConfirmMessage, DeclineMessage, ReconfigureMessage,
+                                   RelayForwardMessage, ReleaseMessage, ReplyMessage, SolicitMessage)
 from dhcpkit.ipv6.option_base import Option
 from tests.strategies.client_fqdn import STRATEGIES
 from tests.wire_checks import option_module_tests
@@ -83,5 +83,8 @@ def test_flag_properties() -> None:
 def test_messages() -> None:
     for message_class in (SolicitMessage, AdvertiseMessage, ReplyMessage):
         assert message_class.may_contain(ClientFQDNOption)
-    assert not ConfirmMessage.may_contain(ClientFQDNOption)
+    # Not for RFC 4704, but real clients send it there and the server ignores it (see client_fqdn.py)
+    for message_class in (ConfirmMessage, ReleaseMessage, DeclineMessage):
+        assert message_class.may_contain(ClientFQDNOption)
     assert not RelayForwardMessage.may_contain(ClientFQDNOption)
+    assert not ReconfigureMessage.may_contain(ClientFQDNOption)

@@ -199,7 +199,7 @@ def test_relay_data_keeps_unknown_message() -> None:
     LQClientLinkOption([IPv6Address('ff02::1')]),
     LQClientLinkOption(['2001:db8::1']),  # type: ignore[list-item]
     RelayIdOption(None),
-    RelayIdOption(EnterpriseDUID(9, b'')),
+    RelayIdOption(EnterpriseDUID(9, 'relay1')),  # type: ignore[arg-type]
 ])
 def test_option_invalid(option: Option) -> None:
     assert_invalid(option)

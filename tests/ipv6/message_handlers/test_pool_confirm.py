@@ -4,9 +4,10 @@ addresses are on-link (Success) or not (NotOnLink); on a link without pools the 
 """
 from pathlib import Path
 
+from dhcpkit.ipv6.extensions.client_fqdn import ClientFQDNOption
 from dhcpkit.ipv6.message_handlers.standard import StandardMessageHandler
 from dhcpkit.ipv6.messages import ReplyMessage
-from dhcpkit.ipv6.options import STATUS_NOTONLINK, STATUS_SUCCESS, IANAOption
+from dhcpkit.ipv6.options import STATUS_NOTONLINK, STATUS_SUCCESS, IANAOption, ReconfigureAcceptOption
 from tests.ipv6.message_handlers.client import status_of
 from tests.ipv6.message_handlers.pool_helpers import (OTHER_LINK_ADDRESS, HandlerFactory, pool_client,
                                                       stored_leases)
@@ -24,6 +25,20 @@ def test_confirm_on_link(handler: StandardMessageHandler, tmp_path: Path) -> Non
     assert reply.get_options_of_type(IANAOption) == []
     # Confirm changes no lease
     assert stored_leases(tmp_path) == before
+
+
+def test_confirm_with_options_that_only_belong_in_other_messages(handler: StandardMessageHandler) -> None:
+    # dhcpcd (with "hostname") sends its Client FQDN in the Confirm after a reboot, dhclient also Reconfigure Accept;
+    # RFC 4704 and appendix B of RFC 8415 leave them out of a Confirm, but the client still gets its answer
+    client = pool_client(handler)
+    client.solicit(ia_na=1)
+    client.request()
+    confirm = client.build_confirm()
+    confirm.options += [ClientFQDNOption(0, 'laptop.example.com.'), ReconfigureAcceptOption()]
+    reply = client.exchange(confirm)
+    assert isinstance(reply, ReplyMessage)
+    assert status_of(reply) == STATUS_SUCCESS
+    assert reply.get_option_of_type(ClientFQDNOption) is None
 
 
 def test_confirm_on_link_address_not_leased(handler: StandardMessageHandler) -> None:

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from dhcpkit.ipv6.extensions.client_fqdn import ClientFQDNOption
 from dhcpkit.ipv6.leases import LEASE_TYPE_NA, Lease
 from dhcpkit.ipv6.leases.lifecycle import LeaseState
 from dhcpkit.ipv6.message_handlers.standard import StandardMessageHandler
 from dhcpkit.ipv6.messages import ReplyMessage
 from dhcpkit.ipv6.option_handlers import pools as pools_module
-from dhcpkit.ipv6.options import STATUS_NOADDRSAVAIL, STATUS_NOBINDING, STATUS_SUCCESS, IANAOption
+from dhcpkit.ipv6.options import (STATUS_NOADDRSAVAIL, STATUS_NOBINDING, STATUS_SUCCESS, IANAOption,
+                                  ReconfigureAcceptOption)
 from tests.ipv6.message_handlers.client import find_ia, status_of
 from tests.ipv6.message_handlers.pool_helpers import (Clock, HandlerFactory, client_duid, pool_client,
                                                       stored_leases)
@@ -39,6 +41,21 @@ def test_release_frees(handler: StandardMessageHandler, tmp_path: Path, clock: C
     for row in rows.values():
         assert row.state == 'released'
         assert row.valid_until <= int(clock.now) and row.updated == int(clock.now)
+
+
+def test_release_with_options_that_only_belong_in_other_messages(handler: StandardMessageHandler,
+                                                                 tmp_path: Path) -> None:
+    # dhclient as NetworkManager configures it ("send fqdn.fqdn", "send dhcp6.reconf-accept") keeps both options in
+    # its Release: the lease is still given back
+    client = pool_client(handler)
+    client.solicit(ia_na=1)
+    client.request()
+    release = client.build_release()
+    release.options += [ClientFQDNOption(1, 'laptop.example.com.'), ReconfigureAcceptOption()]
+    reply = client.exchange(release)
+    assert isinstance(reply, ReplyMessage)
+    assert status_of(reply) == STATUS_SUCCESS
+    assert [row.state for row in stored_leases(tmp_path).values()] == ['released']
 
 
 def test_release_unknown_ia_gets_no_binding(handler: StandardMessageHandler, tmp_path: Path) -> None:

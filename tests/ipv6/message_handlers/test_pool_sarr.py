@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from dhcpkit.ipv6 import INFINITY
+from dhcpkit.ipv6.duids import LinkLayerDUID
 from dhcpkit.ipv6.extensions.prefix_delegation import STATUS_NOPREFIXAVAIL, IAPDOption, IAPrefixOption
 from dhcpkit.ipv6.leases import FOREVER
 from dhcpkit.ipv6.message_handlers.standard import StandardMessageHandler
@@ -374,6 +375,16 @@ def test_timers_and_lifetimes_from_the_client_are_ignored(handler: StandardMessa
     assert prefix is not None
     assert (prefix.preferred_lifetime, prefix.valid_lifetime, iapd.t1, iapd.t2) == (43200, 86400, 21600, 34560)
     assert len(stored_leases(tmp_path)) == 2
+
+
+def test_a_duid_without_a_link_layer_address_gets_leases(handler: StandardMessageHandler, tmp_path: Path) -> None:
+    # A client on an interface without a link-layer address (PPP, a raw-IP modem) may send a DUID-LL of just the
+    # hardware type: DUIDs are opaque (RFC 8415 section 11), so it is a client like any other
+    client = pool_client(handler, LinkLayerDUID(1, b''))
+    client.solicit(ia_na=1, ia_pd=1)
+    assert isinstance(client.request(), ReplyMessage)
+    assert len(client.addresses) == 1 and len(client.prefixes) == 1
+    assert {row.duid for row in stored_leases(tmp_path).values()} == {LinkLayerDUID(1, b'').save()}
 
 
 def test_infinite_lifetimes(handler_factory: HandlerFactory, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from dhcpkit.ipv6.extensions.subscriber_id import SubscriberIdOption
 from dhcpkit.ipv6.messages import AdvertiseMessage, RelayReplyMessage, ReplyMessage
 from dhcpkit.ipv6.option_base import UnknownOption
 from dhcpkit.ipv6.options import (OPTION_INTERFACE_ID, STATUS_NOADDRSAVAIL, InterfaceIdOption, IANAOption,
-                                  RelayMessageOption)
+                                  RelayMessageOption, VendorClassOption, VendorSpecificInformationOption)
 from tests.ipv6.message_handlers.client import (DNS_CONFIG, DNS_SERVERS, InProcessClient, RelayHop, find_ia,
                                                 load_handler, status_of)
 
@@ -83,6 +83,15 @@ def test_relay_without_interface_id_gets_none_back(tmp_path: Path) -> None:
     replies = relay_replies(client)
     assert len(replies) == 2
     assert options_without_relay_message(replies[1]) == []
+
+
+def test_relay_with_vendor_options_is_answered(tmp_path: Path) -> None:
+    # A DOCSIS CMTS adds its capabilities and the cable modem's MAC address (enterprise 4491) to every Relay-forward
+    cmts_options = [InterfaceIdOption(b'cable-1'), VendorClassOption(4491, [b'CableLabs']),
+                    VendorSpecificInformationOption(4491, [(1, b'\x00\x01'), (1026, b'\x00\x11\x22\x33\x44\x55')])]
+    client = InProcessClient(load_handler(tmp_path), via_relays=[('2001:db8:1::1', 'fe80::2:1', cmts_options)])
+    assert isinstance(client.solicit(), AdvertiseMessage)
+    assert relay_replies(client)[1].get_options_of_type(InterfaceIdOption) == [InterfaceIdOption(b'cable-1')]
 
 
 def test_echo_request_is_honoured(tmp_path: Path) -> None:
