@@ -4,11 +4,11 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from dhcpkit.ipv6.extensions.client_fqdn import FLAG_N, FLAG_S, ClientFQDNOption
+from dhcpkit.ipv6.extensions.client_fqdn import ClientFQDNOption
 from tests.strategies.dns import domain_names
 
-#: Any flag byte except N and S together; the reserved bits are ignored, so they may be set too
-_flags = st.integers(0, 0xff).filter(lambda flags: not (flags & FLAG_N and flags & FLAG_S))
+#: Any flag byte: the reserved bits are ignored, and N and S together are a client's mistake that a server ignores
+_flags = st.integers(0, 0xff)
 
 #: No name, a partial name, or a fully qualified name
 _names = st.one_of(st.just(''), domain_names, domain_names.map(lambda name: name + '.'))

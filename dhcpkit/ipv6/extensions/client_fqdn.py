@@ -1,7 +1,7 @@
 """
 The Client FQDN option (RFC 4704): the client's name, and who updates the DNS for it.
 """
-from dhcpkit.ipv6.domain_names import encode_domain_name, parse_domain_name, validate_domain_name
+from dhcpkit.ipv6.domain_names import encode_domain_name, parse_domain_name
 from dhcpkit.ipv6.messages import (AdvertiseMessage, ConfirmMessage, DeclineMessage, InformationRequestMessage,
                                    RebindMessage, ReleaseMessage, RenewMessage, ReplyMessage, RequestMessage,
                                    SolicitMessage, allow_in_messages)
@@ -67,17 +67,18 @@ class ClientFQDNOption(Option):
         return bytes((self.flags,)) + encoded
 
     def validate(self) -> None:
+        # Only what the wire format needs. The name is the client's wish, which the server may use, change or replace
+        # (RFC 4704 section 6), so a name that is no host name (dhcpcd sends the hostname as it is set, spaces and
+        # apostrophes included), the root, or N and S set together (which a client must not send) leave the rest of
+        # the message usable: whoever puts the name into the DNS checks it as a host name first
+        # (dhcpkit.ipv6.domain_names.validate_domain_name).
         validate_unsigned(self, 'flags', self.flags, 8)
-        if self.flags & FLAG_N and self.flags & FLAG_S:
-            raise ValidationError("ClientFQDNOption may not have both the N and the S flag set")
         name = self.domain_name
         if not isinstance(name, str):
             raise ValidationError("ClientFQDNOption.domain_name must be text")
-        if name == '.':
-            raise ValidationError("ClientFQDNOption.domain_name may not be the root")
-        if name:
+        if name and name != '.':
             try:
-                validate_domain_name(name, relative=not name.endswith('.'))
+                encode_domain_name(name, relative=not name.endswith('.'))
             except ValidationError as error:
                 raise ValidationError(f"ClientFQDNOption.domain_name: {error}") from None
 

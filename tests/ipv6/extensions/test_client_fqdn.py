@@ -1,8 +1,12 @@
 """Tests for :mod:`dhcpkit.ipv6.extensions.client_fqdn` (RFC 4704)."""
+import pytest
+
+from dhcpkit.ipv6.duids import LinkLayerDUID
 from dhcpkit.ipv6.extensions.client_fqdn import FLAG_N, FLAG_O, FLAG_S, ClientFQDNOption
 from dhcpkit.ipv6.messages import (AdvertiseMessage, ConfirmMessage, DeclineMessage, ReconfigureMessage,
                                    RelayForwardMessage, ReleaseMessage, ReplyMessage, SolicitMessage)
 from dhcpkit.ipv6.option_base import Option
+from dhcpkit.ipv6.options import ClientIdOption
 from tests.strategies.client_fqdn import STRATEGIES
 from tests.wire_checks import option_module_tests
 
@@ -20,14 +24,12 @@ CASES = [
 ]
 
 INVALID = [
-    ClientFQDNOption(FLAG_N | FLAG_S, 'host'),
     ClientFQDNOption(256, 'host'),
     ClientFQDNOption(-1, 'host'),
-    ClientFQDNOption(0, '.'),
     ClientFQDNOption(0, 'host..example.'),
-    ClientFQDNOption(0, 'ho st'),
     ClientFQDNOption(0, None),  # type: ignore[arg-type]
     ClientFQDNOption(0, 'a' * 64),
+    ClientFQDNOption(0, 'caf\u00e9.example.'),
 ]
 
 MALFORMED = [
@@ -45,10 +47,22 @@ MALFORMED = [
 
 
 def test_root_parses() -> None:
-    # Only the root label is well-formed, so it parses (as '.') and saves back; validate() rejects it
+    # Only the root label is well-formed, so it parses (as '.') and saves back
     data = bytes.fromhex('0027 0002 00 00')
     assert Option.parse(data) == (6, ClientFQDNOption(0, '.'))
     assert ClientFQDNOption(0, '.').save() == data
+
+
+@pytest.mark.parametrize('option', [
+    ClientFQDNOption(0, '.'),
+    ClientFQDNOption(0, 'ho st'),
+    ClientFQDNOption(0, "John's-PC-"),
+    ClientFQDNOption(FLAG_N | FLAG_S, 'host'),
+])
+def test_names_and_flags_a_server_ignores_are_valid(option: ClientFQDNOption) -> None:
+    # The server may use, change or replace the client's name (RFC 4704 section 6): the message stays usable
+    option.validate()
+    SolicitMessage(b'abc', [ClientIdOption(LinkLayerDUID(1, bytes(6))), option]).validate()
 
 
 def test_label_ending_in_zero_byte_stays_partial() -> None:
