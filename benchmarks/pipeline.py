@@ -30,7 +30,9 @@ from typing import Any, Callable, TypeVar
 
 from dhcpkit.ipv6.duids import LinkLayerDUID
 from dhcpkit.ipv6.extensions.prefix_delegation import IAPDOption
-from dhcpkit.ipv6.messages import Message, RelayReplyMessage, RequestMessage, SolicitMessage
+from dhcpkit.ipv6.message_handlers import MessageHandler
+from dhcpkit.ipv6.messages import (ClientServerMessage, Message, RelayReplyMessage, RequestMessage,
+                                   SolicitMessage)
 from dhcpkit.ipv6.option_base import Option
 from dhcpkit.ipv6.options import ClientIdOption, ElapsedTimeOption, IANAOption, OptionRequestOption, ServerIdOption
 from dhcpkit.ipv6.server.config_loader import load_config
@@ -102,15 +104,41 @@ class HandOff:
         self.done.get()
 
 
-def run(exchanges: int, stopwatch: Stopwatch, lease_sync: str | None = None,
-        prefixes: bool = True) -> float:
-    state = tempfile.mkdtemp(prefix='dhcpkit-bench-')
+def load_handler(state: str, lease_sync: str | None = None) -> tuple[MessageHandler, ServerIdOption]:
+    """
+    The message handler of :data:`CONFIG` with its lease store in `state`, as the server loads it.
+
+    :return: the handler and the Server Identifier clients must name
+    """
     config_path = os.path.join(state, 'bench.ini')
     with open(config_path, 'w') as config_file:
         config_file.write(CONFIG.format(state=state, lease_sync=f'lease-sync = {lease_sync}' if lease_sync else ''))
     config = load_config(config_path)
-    handler = config['server']['message-handler'](config)
-    server_id = ServerIdOption(config['server']['duid'])
+    return config['server']['message-handler'](config), ServerIdOption(config['server']['duid'])
+
+
+def four_way_exchange(number: int, prefixes: bool, server_id: ServerIdOption,
+                      serve: Callable[[Message], Message]) -> None:
+    """
+    The client's side of one 4-way exchange: client `number` solicits an address (and a prefix), then requests what
+    the Advertise offers.
+
+    :param serve: takes the client's message to the server and returns the answer
+    """
+    client_id = ClientIdOption(LinkLayerDUID(1, number.to_bytes(6, 'big')))
+    asks: list[Option] = [client_id, ElapsedTimeOption(0), OptionRequestOption([23])]
+    ias: list[Option] = [IANAOption(b'\0\0\0\1')] + ([IAPDOption(b'\0\0\0\2')] if prefixes else [])
+    advertise = serve(SolicitMessage(b'\x01\x02\x03', asks + ias))
+    assert isinstance(advertise, ClientServerMessage)
+    offered = [option for option in advertise.options if isinstance(option, (IANAOption, IAPDOption))]
+    assert offered, "the Advertise offers nothing"
+    serve(RequestMessage(b'\x01\x02\x04', asks + [server_id] + offered))
+
+
+def run(exchanges: int, stopwatch: Stopwatch, lease_sync: str | None = None,
+        prefixes: bool = True) -> float:
+    state = tempfile.mkdtemp(prefix='dhcpkit-bench-')
+    handler, server_id = load_handler(state, lease_sync)
     server_socket = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     server_socket.bind(('::1', 0))
     client_socket = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
@@ -135,14 +163,7 @@ def run(exchanges: int, stopwatch: Stopwatch, lease_sync: str | None = None,
         return Message.parse(answer)[1]
 
     for number in range(exchanges):
-        client_id = ClientIdOption(LinkLayerDUID(1, number.to_bytes(6, 'big')))
-        asks: list[Option] = [client_id, ElapsedTimeOption(0), OptionRequestOption([23])]
-        ias: list[Option] = [IANAOption(b'\0\0\0\1')] + ([IAPDOption(b'\0\0\0\2')] if prefixes else [])
-        advertise = serve(SolicitMessage(b'\x01\x02\x03', asks + ias))
-        assert isinstance(advertise, Message)
-        offered = [option for option in advertise.options  # type: ignore[attr-defined]
-                   if isinstance(option, (IANAOption, IAPDOption))]
-        serve(RequestMessage(b'\x01\x02\x04', asks + [server_id] + offered))
+        four_way_exchange(number, prefixes, server_id, serve)
     wall = time.perf_counter() - wall
     handler.close()
     server_socket.close()
