@@ -429,7 +429,8 @@ _allow(ReconfigureMessageOption, [ReconfigureMessage], 1)
 _allow(ReconfigureAcceptOption, [SolicitMessage, RequestMessage, RenewMessage, RebindMessage,
                                  InformationRequestMessage, AdvertiseMessage, ReplyMessage])
 # Not in appendix B for these either, but ISC dhclient configured to accept Reconfigure sends it in its Confirm and
-# Release too; dropping those would leave a rebooted client unconfirmed and a released lease held, so it is ignored there
+# Release too; dropping those would leave a rebooted client unconfirmed and a released lease held, so it is ignored
+# there
 _allow(ReconfigureAcceptOption, [ConfirmMessage, ReleaseMessage, DeclineMessage])
 _allow(InformationRefreshTimeOption, [ReplyMessage])
 
