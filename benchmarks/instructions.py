@@ -122,6 +122,8 @@ def main() -> None:
     if args.inner is not None:
         exchanges(args.inner, args.prefixes)
         return
+    if args.exchanges < 10:
+        parser.error("--exchanges must be at least 10: the count is a difference of two runs")
     valgrind = ensure_valgrind()
     trees = [tree.resolve() for tree in args.tree or [BENCHMARKS.parent]]
     for tree in trees:
