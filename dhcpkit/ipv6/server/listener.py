@@ -23,7 +23,7 @@ from dhcpkit.ipv6.server.interfaces import MULTICAST_GROUPS, Interface, Interfac
 from dhcpkit.ipv6.server.packets import (OutgoingPacket, PacketRejected, ReceivedPacket, peek_client_message_type,
                                          wrap_message)
 from dhcpkit.ipv6.server.statistics import Statistics
-from dhcpkit.ipv6.server.worker import MAX_QUEUE_WAIT, SOLICIT_MAX_WAIT, SOLICIT_READ_MAX_WAIT
+from dhcpkit.ipv6.server.worker import MAX_QUEUE_WAIT, OVERLOAD_TIME, SOLICIT_MAX_WAIT, SOLICIT_READ_MAX_WAIT
 from dhcpkit.protocol_element import MalformedInputError
 
 __all__ = ['Listener', 'open_server_socket', 'parse_pktinfo', 'make_pktinfo']
@@ -238,6 +238,10 @@ class Listener:
         self._kernel_drops = 0  # the kernel only reports the count once it is not zero
         #: whether the last :meth:`receive` read its limit of datagrams, so that more are probably waiting
         self.backlogged = False
+        #: whether the reads have been backlogged for OVERLOAD_TIME, and not caught up for as long since
+        self.overloaded = False
+        self._backlogged_since: float | None = None
+        self._caught_up_since: float | None = None
 
     def fileno(self) -> int:
         """:return: the socket's file descriptor, for the selector"""
@@ -306,11 +310,12 @@ class Listener:
         packets = []
         receive = self.sock.recvmsg
         increment = self.statistics.increment
-        # Solicits that waited more than SOLICIT_READ_MAX_WAIT are shed here only while the socket stays backlogged
-        # (overload). After a stall at a load the server can carry (a slow disk, a busy host) the listener reads what
-        # piled up in one go and the queue's own SOLICIT_MAX_WAIT decides: the server catches up within milliseconds,
-        # and those clients would otherwise wait for their retransmission, a second later.
-        late = SOLICIT_MAX_WAIT if not self.backlogged else SOLICIT_READ_MAX_WAIT
+        # Solicits are shed by their age only under overload, and those that waited more than SOLICIT_READ_MAX_WAIT
+        # only while the socket stays backlogged too. After a stall at a load the server can carry (a slow disk, a
+        # busy host) the listener reads what piled up and the server catches up within a fraction of a second:
+        # those clients still listen, and would otherwise wait for their retransmission, a second later.
+        late = (SOLICIT_READ_MAX_WAIT if self.backlogged else SOLICIT_MAX_WAIT) if self.overloaded else MAX_QUEUE_WAIT
+        started = time.monotonic()
         self.backlogged = True
         for _ in range(limit):
             try:
@@ -339,7 +344,28 @@ class Listener:
             packet = self._accept(data, pktinfo, flags, address, time.monotonic() - max(waited, 0.0))
             if packet is not None:
                 packets.append(packet)
+        self._note_backlog(started)
         return packets
+
+    def _note_backlog(self, now: float) -> None:
+        """
+        Update :attr:`overloaded` after a read that started at `now` (monotonic): it turns on once the reads have been
+        backlogged for :data:`~dhcpkit.ipv6.server.worker.OVERLOAD_TIME` in a row and off once none has been for as
+        long, so that shedding neither starts with every stall nor stops whenever one read happens to empty the
+        socket.
+        """
+        if self.backlogged:
+            self._caught_up_since = None
+            if self._backlogged_since is None:
+                self._backlogged_since = now
+            elif now - self._backlogged_since >= OVERLOAD_TIME:
+                self.overloaded = True
+        else:
+            self._backlogged_since = None
+            if self._caught_up_since is None:
+                self._caught_up_since = now
+            elif now - self._caught_up_since >= OVERLOAD_TIME:
+                self.overloaded = False
 
     def count_kernel_drops(self, ancillary: list[tuple[int, int, bytes]]) -> None:
         """

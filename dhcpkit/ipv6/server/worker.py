@@ -42,28 +42,36 @@ from dhcpkit.ipv6.server.statistics import Statistics
 from dhcpkit.protocol_element import ValidationError
 
 __all__ = ['Worker', 'PacketSource', 'WaitingPackets', 'MAX_QUEUE_WAIT', 'SOLICIT_MAX_WAIT', 'SOLICIT_READ_MAX_WAIT',
-           'CONTINUATIONS_PER_SOLICIT', 'TAKE_BATCH', 'RECEIVE_PACING', 'STALL_TIME', 'SLOW_COMMIT', 'stall_wait']
+           'OVERLOAD_TIME', 'CONTINUATIONS_PER_SOLICIT', 'TAKE_BATCH', 'RECEIVE_PACING', 'STALL_TIME', 'SLOW_COMMIT', 'stall_wait']
 
 #: Seconds a packet may wait for a thread. Clients retransmit after a second (SOL_TIMEOUT and REQ_TIMEOUT in RFC 8415
 #: section 7.6), so by then the same request is in the queue again, newer: the old copy is dropped instead of being
 #: answered twice.
 MAX_QUEUE_WAIT = 1.0
 
-#: Seconds a Solicit may wait before it is dropped unanswered (counted as ``dropped-behind``). A server that is this
-#: far behind cannot start new exchanges without delaying the ones under way: everything read after this Solicit, the
-#: Requests of clients that already have an Advertise among it, waits behind it in the kernel's first-come buffer. So
-#: under overload the backlog stays a fraction of a second long, the Requests in it are answered while their clients
-#: still listen, and the Solicits that are answered are recent ones. Without load nothing waits this long.
+#: Seconds a Solicit may wait before it is dropped unanswered (counted as ``dropped-behind``) while the server is
+#: overloaded (see :data:`OVERLOAD_TIME`). A server that is this far behind for good cannot start new exchanges
+#: without delaying the ones under way: everything read after this Solicit, the Requests of clients that already have
+#: an Advertise among it, waits behind it in the kernel's first-come buffer. So under overload the backlog stays a
+#: fraction of a second long, the Requests in it are answered while their clients still listen, and the Solicits that
+#: are answered are recent ones. Without load nothing waits this long.
 SOLICIT_MAX_WAIT = 0.25
 
-#: Seconds a Solicit may have waited in the socket for the listener to still parse and queue it while the socket is
-#: backlogged (the last read stopped at its limit); older ones are dropped unparsed (``dropped-behind``). Half of
-#: :data:`SOLICIT_MAX_WAIT`, so that what the listener accepts has time left to wait in the queue. Without a backlog
-#: the listener keeps Solicits up to SOLICIT_MAX_WAIT old: they piled up during a stall, not under overload. Under
-#: overload the oldest datagram in the socket is always about as old as the listener's limit; when that limit was
-#: SOLICIT_MAX_WAIT itself, most accepted Solicits crossed it in the queue and were dropped there, after their parse
-#: was paid for (61 % of the drops, at three times the 2-way rate held).
+#: Seconds a Solicit may have waited in the socket for the listener to still parse and queue it while the server is
+#: overloaded and the socket backlogged (the last read stopped at its limit); older ones are dropped unparsed
+#: (``dropped-behind``). Half of :data:`SOLICIT_MAX_WAIT`, so that what the listener accepts has time left to wait in
+#: the queue. Under overload the oldest datagram in the socket is always about as old as the listener's limit; when
+#: that limit was SOLICIT_MAX_WAIT itself, most accepted Solicits crossed it in the queue and were dropped there, after
+#: their parse was paid for (61 % of the drops, at three times the 2-way rate held).
 SOLICIT_READ_MAX_WAIT = SOLICIT_MAX_WAIT / 2
+
+#: Seconds the socket must stay backlogged (every read stopping at its limit) before the server counts as overloaded,
+#: and then stay caught up before it no longer does. Only an overloaded server sheds Solicits by their age
+#: (:data:`SOLICIT_MAX_WAIT`, :data:`SOLICIT_READ_MAX_WAIT`). After a stall at a load the server can carry (the host
+#: gave its CPU to someone else, the disk was slow) it catches up within a fraction of a second, and the Solicits that
+#: piled up meanwhile are worth answering: their clients listen for a second. Shedding them after every stall longer
+#: than SOLICIT_READ_MAX_WAIT lost up to 1.4 % of the exchanges at rates that took half a core.
+OVERLOAD_TIME = 0.5
 
 #: Seconds between looks at the queue while draining it at shutdown
 DRAIN_POLL_INTERVAL = 0.005
@@ -119,6 +127,9 @@ class PacketSource(Protocol):
 
     #: whether the last :meth:`receive` stopped at its limit, with more datagrams waiting
     backlogged: bool
+
+    #: whether the socket has stayed backlogged for :data:`OVERLOAD_TIME` (and not caught up for as long since)
+    overloaded: bool
 
     def fileno(self) -> int:
         """:return: the socket's file descriptor, to wait for"""
@@ -442,6 +453,8 @@ class Worker:
         stale = behind = 0
         packet: ReceivedPacket | None = None
         now = time.monotonic()
+        # Without a source to tell overload from a stall, every Solicit that waited this long counts as behind
+        solicit_max_wait = SOLICIT_MAX_WAIT if self.source is None or self.source.overloaded else MAX_QUEUE_WAIT
         with self._lock:
             if self._turn_holder == me:
                 while self._waiting:
@@ -449,7 +462,7 @@ class Worker:
                     waited = now - candidate.received_at
                     if waited > MAX_QUEUE_WAIT:
                         stale += 1
-                    elif waited > SOLICIT_MAX_WAIT and candidate.starts_exchange:
+                    elif waited > solicit_max_wait and candidate.starts_exchange:
                         behind += 1
                     else:
                         packet = candidate

@@ -222,12 +222,13 @@ def test_socket_reports_receive_times() -> None:
         sock.close()
 
 
-def receive_two_solicits_and_a_request(pause: float = 0.0, shed_solicits: bool = False,
-                                       backlogged: bool = False) -> tuple[list[Any], Statistics]:
+def receive_two_solicits_and_a_request(pause: float = 0.0, shed_solicits: bool = False, backlogged: bool = False,
+                                       overloaded: bool = False) -> tuple[list[Any], Statistics]:
     """
     Send a Solicit, a relayed Solicit and an Information-request over loopback; read them after `pause` s.
 
-    :param backlogged: read them as if the listener's last read had stopped at its limit (overload)
+    :param backlogged: read them as if the listener's last read had stopped at its limit
+    :param overloaded: read them as if the reads had been backlogged for OVERLOAD_TIME
     """
     server = open_server_socket(port=0)
     port = server.getsockname()[1]
@@ -235,6 +236,7 @@ def receive_two_solicits_and_a_request(pause: float = 0.0, shed_solicits: bool =
     listener = Listener(server, statistics)
     listener.update({'lo': settings(multicast=False, global_unicast_addresses=[IPv6Address('::1')])})
     listener.backlogged = backlogged
+    listener.overloaded = overloaded
     with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as client:
         relayed_solicit = RelayForwardMessage(0, IPv6Address('2001:db8::1'), IPv6Address('fe80::c1'),
                                               [RelayMessageOption(SolicitMessage(b'def'))])
@@ -257,9 +259,9 @@ def test_behind_workers_make_the_listener_shed_direct_and_relayed_solicits_unpar
     assert [type(packet.message) for packet in packets] == [InformationRequestMessage]
 
 
-def test_solicits_that_waited_in_the_socket_too_long_are_shed_unparsed_and_other_messages_kept() -> None:
+def test_solicits_that_waited_in_the_socket_too_long_under_overload_are_shed_unparsed_and_other_messages_kept() -> None:
     from dhcpkit.ipv6.server.worker import SOLICIT_MAX_WAIT
-    packets, statistics = receive_two_solicits_and_a_request(pause=SOLICIT_MAX_WAIT + 0.1)
+    packets, statistics = receive_two_solicits_and_a_request(pause=SOLICIT_MAX_WAIT + 0.1, overloaded=True)
     assert (statistics['dropped-behind'], statistics['dropped-stale'], statistics['malformed']) == (2, 0, 0)
     assert [type(packet.message) for packet in packets] == [InformationRequestMessage]
 
@@ -269,20 +271,57 @@ def test_solicits_read_late_from_a_backlogged_socket_are_shed_before_the_queue_w
     # dropped there
     from dhcpkit.ipv6.server.worker import SOLICIT_MAX_WAIT, SOLICIT_READ_MAX_WAIT
     assert SOLICIT_READ_MAX_WAIT + 0.05 < SOLICIT_MAX_WAIT
-    packets, statistics = receive_two_solicits_and_a_request(pause=SOLICIT_READ_MAX_WAIT + 0.05, backlogged=True)
+    packets, statistics = receive_two_solicits_and_a_request(pause=SOLICIT_READ_MAX_WAIT + 0.05, backlogged=True,
+                                                             overloaded=True)
     assert (statistics['dropped-behind'], statistics['dropped-stale']) == (2, 0)
     assert [type(packet.message) for packet in packets] == [InformationRequestMessage]
 
 
-def test_solicits_that_piled_up_during_a_stall_without_overload_are_kept() -> None:
-    # The same age after a read that emptied the socket: a stall (a slow disk, a busy host), not overload. The
-    # server catches up at once, so these are answered rather than left to their clients' retransmission
-    from dhcpkit.ipv6.server.worker import SOLICIT_MAX_WAIT, SOLICIT_READ_MAX_WAIT
-    assert SOLICIT_READ_MAX_WAIT + 0.05 < SOLICIT_MAX_WAIT
-    packets, statistics = receive_two_solicits_and_a_request(pause=SOLICIT_READ_MAX_WAIT + 0.05)
+@pytest.mark.parametrize('backlogged', [False, True])
+def test_solicits_that_piled_up_during_a_stall_without_overload_are_kept(backlogged: bool) -> None:
+    # Older than SOLICIT_MAX_WAIT, but the reads have not been backlogged for OVERLOAD_TIME: a stall (a slow disk, a
+    # busy host), not overload. The server catches up within a fraction of a second, so these are answered rather than
+    # left to their clients' retransmission
+    from dhcpkit.ipv6.server.worker import MAX_QUEUE_WAIT, SOLICIT_MAX_WAIT
+    assert SOLICIT_MAX_WAIT + 0.1 < MAX_QUEUE_WAIT
+    packets, statistics = receive_two_solicits_and_a_request(pause=SOLICIT_MAX_WAIT + 0.1, backlogged=backlogged)
     assert (statistics['dropped-behind'], statistics['dropped-stale']) == (0, 0)
     assert [type(packet.message) for packet in packets] == [SolicitMessage, RelayForwardMessage,
                                                             InformationRequestMessage]
+
+
+def test_overload_starts_after_backlogged_reads_for_overload_time_and_ends_after_as_long_caught_up() -> None:
+    from dhcpkit.ipv6.server.worker import OVERLOAD_TIME
+    server = open_server_socket(port=0)
+    listener = Listener(server, Statistics())
+    listener.update({'lo': settings(multicast=False, global_unicast_addresses=[IPv6Address('::1')])})
+    port = server.getsockname()[1]
+    with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as client:
+        def send(count: int) -> None:
+            for number in range(count):
+                client.sendto(InformationRequestMessage(b'ov' + bytes([number])).save(), ('::1', port))
+            # Over loopback a datagram is in the server's socket by the time sendto() returns
+            assert select.select([server], [], [], 5)[0]
+
+        send(4)
+        assert len(listener.receive(limit=1)) == 1
+        assert listener.backlogged and not listener.overloaded
+        time.sleep(OVERLOAD_TIME + 0.05)
+        assert len(listener.receive(limit=1)) == 1
+        assert listener.backlogged and listener.overloaded
+        # One read that empties the socket does not end it...
+        assert len(listener.receive(limit=10)) == 2
+        assert not listener.backlogged and listener.overloaded
+        # ...and a backlogged read starts the time it must stay caught up over
+        send(2)
+        assert len(listener.receive(limit=1)) == 1
+        assert listener.overloaded
+        assert len(listener.receive(limit=10)) == 1
+        time.sleep(OVERLOAD_TIME + 0.05)
+        send(1)
+        assert len(listener.receive(limit=10)) == 1
+        assert not listener.backlogged and not listener.overloaded
+    listener.close()
 
 
 def test_recent_solicits_are_accepted() -> None:

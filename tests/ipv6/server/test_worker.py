@@ -15,6 +15,7 @@ from dhcpkit.ipv6.messages import (AdvertiseMessage, Message, RelayForwardMessag
                                    SolicitMessage)
 from dhcpkit.ipv6.options import ClientIdOption
 from dhcpkit.ipv6.server.interfaces import Interface
+from dhcpkit.ipv6.server.listener import Listener, open_server_socket
 from dhcpkit.ipv6.server.packets import OutgoingPacket, ReceivedPacket, wrap_message
 from dhcpkit.ipv6.server.runaway import RunawayProtection
 from dhcpkit.ipv6.server.statistics import Statistics
@@ -55,14 +56,15 @@ def packet(message: Message = SOLICIT, destination: str = 'ff02::1:2') -> Receiv
 class Harness:
     def __init__(self, answer: Callable[[RelayForwardMessage], RelayReplyMessage | None] = advertise,
                  queue_size: int = 100, max_exceptions: int = 100, send_error: OSError | None = None,
-                 threads: int = 2):
+                 threads: int = 2, source: Listener | None = None):
         self.handler = FakeHandler(answer)
         self.statistics = Statistics()
         self.sent: list[OutgoingPacket] = []
         self.runaway_calls = 0
         self.send_error = send_error
         self.worker = Worker(self.handler, self.statistics, self.send, threads=threads, queue_size=queue_size,
-                             runaway=RunawayProtection(max_exceptions, 60.0), on_runaway=self.on_runaway)
+                             runaway=RunawayProtection(max_exceptions, 60.0), on_runaway=self.on_runaway,
+                             source=source)
 
     def send(self, outgoing: OutgoingPacket) -> None:
         if self.send_error:
@@ -210,6 +212,24 @@ def test_solicits_that_waited_behind_the_rest_are_dropped_but_other_messages_ans
     assert (counts['dropped-behind'], counts['dropped-stale'], counts['handled']) == (1, 0, 2)
     assert sorted(seen.relayed_message.transaction_id for seen, _multicast in harness.handler.seen) == [
         b'R1\x00', b'S2\x00']
+
+
+@pytest.mark.parametrize('overloaded', [False, True])
+def test_solicits_that_waited_are_dropped_only_when_the_listener_says_the_server_is_overloaded(
+        overloaded: bool) -> None:
+    # After a stall the listener is not overloaded yet: a Solicit that waited longer than SOLICIT_MAX_WAIT is still
+    # answered, its client listens for a second
+    import dataclasses
+    from dhcpkit.ipv6.server.worker import MAX_QUEUE_WAIT, SOLICIT_MAX_WAIT
+    listener = Listener(open_server_socket(port=0), Statistics())  # idle: nothing is sent to it
+    listener.overloaded = overloaded
+    try:
+        harness = Harness(source=listener)
+        waited = time.monotonic() - (SOLICIT_MAX_WAIT + MAX_QUEUE_WAIT) / 2
+        counts = harness.run(dataclasses.replace(packet(solicit(b'S1\x00')), received_at=waited))
+    finally:
+        listener.close()
+    assert (counts['dropped-behind'], counts['handled']) == ((1, 0) if overloaded else (0, 1))
 
 
 def test_full_queue_drops_solicits_before_requests() -> None:
