@@ -82,7 +82,8 @@ class DUID(ProtocolElement):
 
 class UnknownDUID(DUID):
     """
-    A DUID of a type this library does not know; it keeps its bytes.
+    A DUID of a type this library does not know, or one whose bytes do not fit the layout of its type (see
+    :class:`~dhcpkit.ipv6.options.DUIDOption`); it keeps its bytes.
 
     :ivar duid_type: the DUID type code
     :ivar duid_data: everything after the type code

@@ -7,10 +7,10 @@ from ipaddress import IPv6Address
 from struct import Struct
 from typing import TYPE_CHECKING, Any
 
-from dhcpkit.ipv6.duids import DUID
+from dhcpkit.ipv6.duids import DUID, UnknownDUID
 from dhcpkit.ipv6.option_base import (ContainerOption, EmptyOption, OpaqueOption, Option,
-                                      OptionCodeListOption, UnknownOption, UnsignedIntegerOption, is_unicast_address,
-                                      option_registry, parse_options, save_options, save_options_after)
+                                      OptionCodeListOption, UnknownOption, UnsignedIntegerOption, option_registry,
+                                      parse_options, save_options, save_options_after)
 from dhcpkit.protocol_element import MalformedInputError, ValidationError
 
 if TYPE_CHECKING:
@@ -71,7 +71,16 @@ class DUIDOption(Option):
         self.duid = duid
 
     def load_data(self, buffer: bytes, offset: int, length: int) -> None:
-        _used, self.duid = DUID.parse(buffer, offset, length)
+        try:
+            _used, self.duid = DUID.parse(buffer, offset, length)
+        except MalformedInputError:
+            if length < 3:
+                raise  # not even a type code and one byte (RFC 8415 section 11.1)
+            # DUIDs are opaque values that servers only compare (RFC 8415 section 11): one whose bytes do not fit the
+            # layout of its type (a DUID-UUID of 17 bytes, a DUID-LLT without its time) still names its client
+            duid = UnknownDUID.__new__(UnknownDUID)
+            duid.load_from(buffer, offset, length)
+            self.duid = duid
 
     def save_data(self) -> bytes:
         if self.duid is None:
@@ -242,8 +251,9 @@ class IAAddressOption(ContainerOption):
     def validate(self) -> None:
         if not isinstance(self.address, IPv6Address):
             raise ValidationError("IAAddressOption.address must be an IPv6 address")
-        if not is_unicast_address(self.address):
-            raise ValidationError(f"IAAddressOption.address {self.address} is not a unicast address")
+        # Any address is accepted, :: and multicast too: in a client's message it is a hint or a lease the server
+        # looks up, and one it cannot give or does not know is ignored or answered as such (RFC 8415 section 18.3),
+        # not a reason to drop the whole message. The pools only hand out addresses inside their links' prefixes.
         validate_lifetimes(self, self.preferred_lifetime, self.valid_lifetime)
         super().validate()
 

@@ -442,8 +442,9 @@ def test_information_request_with_ia_is_invalid() -> None:
 
 
 def test_errors_inside_options_name_the_path() -> None:
-    message = RequestMessage(TID, [CID, SID, IANAOption(b'abcd', 0, 0, [IAAddressOption(IPv6Address('ff02::1'))])])
-    with pytest.raises(ValidationError, match=r"^RequestMessage -> IANAOption -> IAAddressOption.address ff02::1"):
+    message = RequestMessage(TID, [CID, SID, IANAOption(b'abcd', 0, 0, [IAAddressOption(IPv6Address('2001:db8::1'),
+                                                                                        0, 2 ** 32)])])
+    with pytest.raises(ValidationError, match=r"^RequestMessage -> IANAOption -> IAAddressOption.valid_lifetime"):
         message.validate()
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dhcpkit.ipv6.duids import EnterpriseDUID, LinkLayerDUID, LinkLayerTimeDUID, UUIDDUID
+from dhcpkit.ipv6.duids import EnterpriseDUID, LinkLayerDUID, LinkLayerTimeDUID, UnknownDUID, UUIDDUID
 from dhcpkit.ipv6.messages import InformationRequestMessage, SolicitMessage
 from dhcpkit.ipv6.option_base import Option, UnknownOption
 from dhcpkit.ipv6.options import (OPTION_AUTH, OPTION_CLIENTID, OPTION_ELAPSED_TIME, OPTION_IA_NA, OPTION_IA_TA,
@@ -142,15 +142,28 @@ def test_option_length_longer_than_data(data: bytes, element: Option) -> None:
     assert_length_past_data_malformed(Option, data, [extra for extra in extras if extra])
 
 
+@pytest.mark.parametrize('data', [
+    h('0001 0003 000300'),  # DUID-LL without the rest of its hardware type
+    h('0002 0007 0001 0001 000000'),  # DUID-LLT without the whole time
+    h('0002 0005 0002 000000'),  # DUID-EN without the whole enterprise number
+    h('0002 0011 0004 123456781234567812345678123456'),  # DUID-UUID one byte short
+    h('0002 0013 0004 1234567812345678123456781234567800'),  # and one byte long
+])
+def test_a_duid_that_does_not_fit_its_type_is_kept_as_opaque_bytes(data: bytes) -> None:
+    # RFC 8415 section 11: servers treat DUIDs as opaque and only compare them, so the message still has its client
+    used, option = Option.parse(data)
+    assert used == len(data) and isinstance(option, (ClientIdOption, ServerIdOption))
+    assert isinstance(option.duid, UnknownDUID)
+    assert option.duid.save() == data[4:]
+    option.validate()
+    assert option.save() == data
+
+
 @pytest.mark.parametrize('data, problem', [
-    # DUIDs that do not fit the option
+    # Too short for a DUID: no type code and byte after it (RFC 8415 section 11.1)
     (h('0001 0000'), "DUID"),
     (h('0001 0001 00'), "DUID"),
-    (h('0001 0003 000300'), "LinkLayerDUID"),
-    (h('0002 0007 0001 0001 000000'), "LinkLayerTimeDUID"),
-    (h('0002 0005 0002 00000009'), "EnterpriseDUID"),
-    (h('0002 0011 0004 123456781234567812345678123456'), "UUIDDUID"),
-    (h('0002 0013 0004 1234567812345678123456781234567800'), "UUIDDUID"),
+    (h('0001 0002 0003'), "DUID"),
     # IA_NA, IA_TA and IA Address headers, and sub-options that disagree with the option length
     (h('0003 000b 0000000100000000000000'), "IANAOption .*expected at least 12"),
     (h('0003 000d 00000001 00000000 00000000 00'), "IANAOption .*too short for an option"),
@@ -234,11 +247,9 @@ def _unsaveable(klass: type, **attributes: Any) -> Any:
     (IANAOption(b'abcd', options=[IANAOption(b'abcd')]), r"IANAOption may not contain IANAOption"),
     (_unsaveable(IANAOption, options=None), r"IANAOption.options must be a list of options"),
     (IATAOption(b'abcde'), r"IATAOption.iaid must be 4 bytes"),
-    (IATAOption(b'abcd', [IAAddressOption(IPv6Address('ff02::1'))]), r"IATAOption -> IAAddressOption.address"),
+    (IATAOption(b'abcd', [IAAddressOption('2001:db8::1')]),  # type: ignore[arg-type]
+     r"IATAOption -> IAAddressOption.address"),
     (IATAOption(b'abcd', [STATUS_OK, STATUS_OK]), r"IATAOption may contain StatusCodeOption at most 1 time"),
-    (IAAddressOption(IPv6Address('ff02::1')), r"IAAddressOption.address ff02::1 is not a unicast address"),
-    (IAAddressOption(IPv6Address('::')), r"IAAddressOption.address :: is not a unicast address"),
-    (IAAddressOption(IPv6Address('::1')), r"IAAddressOption.address ::1 is not a unicast address"),
     (IAAddressOption('2001:db8::1'), r"IAAddressOption.address must be an IPv6 address"),  # type: ignore[arg-type]
     (IAAddressOption(ADDRESS, 0, 2 ** 32), r"IAAddressOption.valid_lifetime must be a 32-bit unsigned integer"),
     (IAAddressOption(ADDRESS, -1, 0), r"IAAddressOption.preferred_lifetime"),
@@ -296,6 +307,11 @@ def test_validate_rejects(element: Option, problem: str) -> None:
     IANAOption(b'abcd', 0, 0, [IA_ADDRESS, IAAddressOption(IPv6Address('2001:db8::2')), STATUS_OK]),
     IANAOption(b'abcd', 0, 0, [UnknownOption(65000, b'future')]),
     IAAddressOption(IPv6Address('fe80::1'), 0, 0),
+    # Nor does an address the server cannot give: in a client's message it is a hint to ignore or a lease it does not
+    # know (RFC 8415 section 18.3)
+    IAAddressOption(IPv6Address('::'), 0, 0),
+    IAAddressOption(IPv6Address('::1'), 0, 0),
+    IAAddressOption(IPv6Address('ff02::1'), 0, 0),
     IAAddressOption(ADDRESS, 5, 5),
     OptionRequestOption([0, 65535]),
     ServerUnicastOption(IPv6Address('::1')),

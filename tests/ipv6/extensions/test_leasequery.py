@@ -181,13 +181,13 @@ def test_relay_data_keeps_unknown_message() -> None:
     LQQueryOption(QUERY_BY_ADDRESS, options=[IAADDR, IAADDR]),
     LQQueryOption(QUERY_BY_ADDRESS, options=[IAADDR, ORO, ORO]),
     LQQueryOption(QUERY_BY_ADDRESS, options=[IAADDR, StatusCodeOption()]),
-    LQQueryOption(QUERY_BY_ADDRESS, options=[IAAddressOption(IPv6Address('ff02::1'))]),
+    LQQueryOption(QUERY_BY_ADDRESS, options=[IAAddressOption(IPv6Address('2001:db8:1::100'), 2 ** 32, 0)]),
     ClientDataOption([CLT_TIME]),
     ClientDataOption([CLIENT_ID]),
     ClientDataOption([CLIENT_ID, CLT_TIME, CLT_TIME]),
     ClientDataOption([CLIENT_ID, CLIENT_ID, CLT_TIME]),
     ClientDataOption([CLIENT_ID, CLT_TIME, RELAY_DATA, RELAY_DATA]),
-    ClientDataOption([CLIENT_ID, CLT_TIME, IAAddressOption(IPv6Address('ff02::1'))]),
+    ClientDataOption([CLIENT_ID, CLT_TIME, IAAddressOption(IPv6Address('2001:db8:1::100'), 2 ** 32, 0)]),
     ClientDataOption(CLT_TIME),  # type: ignore[arg-type]
     CLTTimeOption(2 ** 32),
     CLTTimeOption(None),  # type: ignore[arg-type]

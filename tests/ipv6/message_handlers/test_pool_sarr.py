@@ -398,3 +398,21 @@ def test_infinite_lifetimes(handler_factory: HandlerFactory, tmp_path: Path) -> 
     assert (iana.t1, iana.t2) == (INFINITY, INFINITY)
     row = stored_leases(tmp_path)[str(address.address)]
     assert (row.preferred_until, row.valid_until) == (FOREVER, FOREVER)
+
+
+def test_hints_the_server_cannot_give_are_ignored(handler: StandardMessageHandler, tmp_path: Path) -> None:
+    # An IA Address of ::, ::1 or a multicast address is a hint the server cannot use (RFC 8415 section 18.3.1): the
+    # client still gets its address
+    client = pool_client(handler)
+    solicit = client.build_solicit(ia_na=1)
+    for option in solicit.options:
+        if isinstance(option, IANAOption):
+            option.options = [IAAddressOption(IPv6Address(text)) for text in ('::', '::1', 'ff02::1:2')]
+    advertise = client.exchange(solicit)
+    assert isinstance(advertise, AdvertiseMessage)
+    addresses = find_ia(advertise, IANAOption, IAID_1).get_addresses()
+    assert len(addresses) == 1 and in_range(addresses[0])
+    reply = client.request()
+    assert isinstance(reply, ReplyMessage) and status_of(reply) is None
+    assert client.addresses == addresses
+    assert len(stored_leases(tmp_path)) == 1
