@@ -7,8 +7,10 @@ import json
 import os
 import re
 import resource
+import signal
 import sqlite3
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from ipaddress import IPv6Address
@@ -346,12 +348,57 @@ def run_perfdhcp(net: TestNetwork, command: list[str], seconds: float) -> tuple[
     return result.stdout + result.stderr, cpu, wall
 
 
-def run_step(net: TestNetwork, pid: int, scenario: Scenario, rate: int, seconds: float) -> StepResult:
-    """One step: perfdhcp at ``rate`` for ``seconds``, server CPU from before it until the server is idle again."""
+class Stalls:
+    """
+    While the ``with`` block runs, stop the server process (all its threads) for `length` s every `period` s with
+    SIGSTOP and SIGCONT, as a host that gives its CPU to someone else or a disk that hangs stalls it: what a step
+    with stalls measures is whether the server answers what piled up meanwhile or sheds it. The process always gets
+    its SIGCONT, also when the block fails.
+    """
+
+    def __init__(self, pid: int, length: float, period: float):
+        self.pid, self.length, self.period = pid, length, period
+        self.count = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name='stalls', daemon=True)
+
+    def __enter__(self) -> 'Stalls':
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exception: object) -> None:
+        self._done.set()
+        self._thread.join(timeout=self.length + 5)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGCONT)
+
+    def _run(self) -> None:
+        while not self._done.wait(self.period):
+            try:
+                os.kill(self.pid, signal.SIGSTOP)
+            except ProcessLookupError:
+                return
+            try:
+                self.count += 1
+                self._done.wait(self.length)
+            finally:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid, signal.SIGCONT)
+
+
+def run_step(net: TestNetwork, pid: int, scenario: Scenario, rate: int, seconds: float,
+             stalls: tuple[float, float] | None = None) -> StepResult:
+    """
+    One step: perfdhcp at ``rate`` for ``seconds``, server CPU from before it until the server is idle again.
+
+    :param stalls: (length, period): stop the server for `length` s every `period` s during the step (see
+                   :class:`Stalls`)
+    """
     command = perfdhcp_command(scenario, rate, seconds)
     wait_idle(pid)
     ticks, (busy, total) = cpu_ticks(pid), host_cpu()
-    output, perfdhcp_cpu, wall = run_perfdhcp(net, command, seconds)
+    with Stalls(pid, *stalls) if stalls else contextlib.nullcontext():
+        output, perfdhcp_cpu, wall = run_perfdhcp(net, command, seconds)
     wait_idle(pid)
     busy_after, total_after = host_cpu()
     stages = parse_perfdhcp(output)

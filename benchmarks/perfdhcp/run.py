@@ -50,6 +50,8 @@ class SearchSettings:
     refine: int
     max_steps: int
     max_rate: int
+    #: (length, period): stop the server for `length` s every `period` s during each step (``--stalls``)
+    stalls: tuple[float, float] | None = None
 
 
 def search_rate(step: Callable[[int], StepResult], settings: SearchSettings) -> list[StepResult]:
@@ -126,7 +128,7 @@ def run_trial(net: TestNetwork, server: Server, scenario: Scenario, settings: Se
         wait_ready(net, process, scenario, timeout=60)
 
         def step(rate: int) -> StepResult:
-            result = run_step(net, process.pid, scenario, rate, settings.seconds)
+            result = run_step(net, process.pid, scenario, rate, settings.seconds, settings.stalls)
             print(f"  {server.name:7} {scenario.name}: {result.describe()}", flush=True)
             if not process.running():
                 raise BenchmarkError(f"{server.name} died during the step:\n{process.output()}")
@@ -347,6 +349,8 @@ def method_lines(args: argparse.Namespace, settings: SearchSettings, trials: lis
         f"(no reply within {DROP_TIME_SECONDS:g} s, or a rejected lease) and at least "
         f"{100 * MIN_ACHIEVED_RATIO:g} % of the target rate completes; best of {args.repeat} run(s) per server and "
         f"scenario, each from an empty lease store; the rate is the completed exchanges per second of that step.",
+        *([f"Stalls: during every step the server process was stopped (SIGSTOP) for {settings.stalls[0]:g} s "
+           f"every {settings.stalls[1]:g} s."] if settings.stalls else []),
         "Server CPU: utime+stime of the server process (all threads) from /proc/PID/stat over the step and until "
         "it is idle again, divided by the completed exchanges. RSS: VmRSS at the end of the scenario (highest of "
         "the runs). perfdhcp CPU: its own user+system time over the step, in % of one core.",
@@ -387,6 +391,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
                         help="after each search, one step at FACTOR times the rate held (default 3; 0: none)")
     parser.add_argument('--memory-test', type=int, metavar='N',
                         help="instead of rates: each server's RSS after start-up with N leases vs an empty store")
+    parser.add_argument('--stalls', metavar='LENGTH/PERIOD',
+                        help="stop the server for LENGTH s every PERIOD s during each step (SIGSTOP/SIGCONT), as a "
+                             "busy host would; e.g. 0.3/2")
     parser.add_argument('--keep', action='store_true', help="keep the temporary directory (configs, logs, leases)")
     args = parser.parse_args(argv)
     args.server_list = [name for name in args.servers.split(',') if name]
@@ -404,6 +411,15 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--repeat, --step-seconds, --start-rate, --max-steps and --memory-test must be at least 1")
     if args.overload and args.overload <= 1:
         parser.error("--overload must be more than 1 (or 0 for none)")
+    args.stall_times = None
+    if args.stalls:
+        try:
+            length, period = (float(part) for part in args.stalls.split('/'))
+        except ValueError:
+            parser.error(f"--stalls: expected LENGTH/PERIOD in seconds, such as 0.3/2, not {args.stalls!r}")
+        if not 0 < length < period:
+            parser.error("--stalls: LENGTH must be more than 0 and less than PERIOD")
+        args.stall_times = (length, period)
     if args.factor <= 1.05:
         parser.error("--factor must be more than 1.05, or the rate hardly rises")
     if args.memory_test is not None and args.memory_test > ADDRESS_POOL_SIZE:
@@ -416,7 +432,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 def run_rates(net: TestNetwork, args: argparse.Namespace) -> list[str]:
     """Every server, scenario and repetition, interleaved so slow drifts of the shared machine hit all alike."""
     settings = SearchSettings(args.step_seconds, args.start_rate, args.factor, args.refine, args.max_steps,
-                              args.max_rate)
+                              args.max_rate, args.stall_times)
     servers: dict[str, Server] = {'dhcpkit': Dhcpkit(args.dhcpkit_threads, args.dhcpkit_lease_sync),
                                   'kea': Kea(args.kea_threads)}
     trials: list[Trial] = []
