@@ -20,6 +20,7 @@ from typing import Any, Callable, Mapping
 from dhcpkit.ipv6 import SERVER_PORT
 from dhcpkit.ipv6.messages import MSG_SOLICIT, Message
 from dhcpkit.ipv6.server.interfaces import MULTICAST_GROUPS, Interface, InterfaceSource, find_interfaces
+from dhcpkit.ipv6.server.log_limits import LogLimiter
 from dhcpkit.ipv6.server.packets import (OutgoingPacket, PacketRejected, ReceivedPacket, peek_client_message_type,
                                          wrap_message)
 from dhcpkit.ipv6.server.statistics import Statistics
@@ -242,6 +243,7 @@ class Listener:
         self.overloaded = False
         self._backlogged_since: float | None = None
         self._caught_up_since: float | None = None
+        self._overload_log = LogLimiter(60.0, 1)
 
     def fileno(self) -> int:
         """:return: the socket's file descriptor, for the selector"""
@@ -358,8 +360,14 @@ class Listener:
             self._caught_up_since = None
             if self._backlogged_since is None:
                 self._backlogged_since = now
-            elif now - self._backlogged_since >= OVERLOAD_TIME:
+            elif not self.overloaded and now - self._backlogged_since >= OVERLOAD_TIME:
                 self.overloaded = True
+                suppressed = self._overload_log.allow('overload')
+                if suppressed is not None:
+                    logger.warning("Overloaded: requests have been waiting in the socket for %g s in a row, so "
+                                   "Solicits that waited more than %g s are dropped (counted as dropped-behind)%s",
+                                   OVERLOAD_TIME, SOLICIT_MAX_WAIT,
+                                   f"; {suppressed} more times since the last such line" if suppressed else "")
         else:
             self._backlogged_since = None
             if self._caught_up_since is None:

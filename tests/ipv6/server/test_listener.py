@@ -290,7 +290,8 @@ def test_solicits_that_piled_up_during_a_stall_without_overload_are_kept(backlog
                                                             InformationRequestMessage]
 
 
-def test_overload_starts_after_backlogged_reads_for_overload_time_and_ends_after_as_long_caught_up() -> None:
+def test_overload_starts_after_backlogged_reads_for_overload_time_and_ends_after_as_long_caught_up(
+        caplog: pytest.LogCaptureFixture) -> None:
     from dhcpkit.ipv6.server.worker import OVERLOAD_TIME
     server = open_server_socket(port=0)
     listener = Listener(server, Statistics())
@@ -309,6 +310,7 @@ def test_overload_starts_after_backlogged_reads_for_overload_time_and_ends_after
         time.sleep(OVERLOAD_TIME + 0.05)
         assert len(listener.receive(limit=1)) == 1
         assert listener.backlogged and listener.overloaded
+        assert caplog.text.count("Overloaded: requests have been waiting") == 1
         # One read that empties the socket does not end it...
         assert len(listener.receive(limit=10)) == 2
         assert not listener.backlogged and listener.overloaded
@@ -321,6 +323,13 @@ def test_overload_starts_after_backlogged_reads_for_overload_time_and_ends_after
         send(1)
         assert len(listener.receive(limit=10)) == 1
         assert not listener.backlogged and not listener.overloaded
+        # Overload that comes back within a minute is not logged again
+        send(2)
+        assert len(listener.receive(limit=1)) == 1
+        time.sleep(OVERLOAD_TIME + 0.05)
+        assert len(listener.receive(limit=1)) == 1
+        assert listener.overloaded
+        assert caplog.text.count("Overloaded: requests have been waiting") == 1
     listener.close()
 
 
